@@ -1,0 +1,171 @@
+package energy.dispatch.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One edge's devices, channels, limits and controllers (capability-config.schema.json). Parsed
+ * once, immutable. Power channels follow the project convention: battery positive = charging,
+ * grid positive = import, PV positive = production; a device counting the other way declares
+ * {@code sign: -1} and the Modbus adapter converts.
+ */
+public record CapabilityConfig(
+    String edgeId, int version, Integer cyclePeriodMs, List<Device> devices, List<Controller> controllers) {
+
+  public CapabilityConfig {
+    devices = List.copyOf(devices);
+    controllers = controllers == null ? List.of() : List.copyOf(controllers);
+    cyclePeriodMs = cyclePeriodMs == null ? 1000 : cyclePeriodMs;
+  }
+
+  /** A Modbus TCP device of the site. */
+  public record Device(String deviceId, String kind, String host, int port, int unitId, List<Channel> channels) {
+    public Device {
+      channels = List.copyOf(channels);
+    }
+
+    public Optional<Channel> channel(String name) {
+      return channels.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+  }
+
+  /**
+   * One value of a device in registers. {@code value = raw * scale * sign} on reading, and the
+   * inverse on writing; {@code scaleRegister}, when set, holds a SunSpec-style power-of-ten
+   * exponent that replaces {@code scale}.
+   */
+  public record Channel(
+      String name,
+      int register,
+      String type,
+      String wordOrder,
+      Double scale,
+      Integer scaleRegister,
+      Integer sign,
+      String unit,
+      String access,
+      Double min,
+      Double max,
+      Integer functionCode) {
+
+    public Channel {
+      wordOrder = wordOrder == null ? "big" : wordOrder;
+      scale = scale == null ? 1.0 : scale;
+      sign = sign == null ? 1 : sign;
+      functionCode = functionCode == null ? 16 : functionCode;
+    }
+
+    @JsonIgnore
+    public boolean writable() {
+      return access.equals("write") || access.equals("read_write");
+    }
+
+    @JsonIgnore
+    public boolean readable() {
+      return access.equals("read") || access.equals("read_write");
+    }
+
+    /** Registers the value occupies: 1 for 16-bit types, 2 for 32-bit ones. */
+    @JsonIgnore
+    public int width() {
+      return type.endsWith("16") ? 1 : 2;
+    }
+  }
+
+  /** A controller of the Core Cycle, with the modes it declares and its tunable parameters. */
+  public record Controller(
+      String name, String kind, Boolean enabled, List<String> modes, String mode, Map<String, Parameter> parameters) {
+    public Controller {
+      enabled = enabled == null || enabled;
+      modes = modes == null ? List.of() : List.copyOf(modes);
+      parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+  }
+
+  /** A controller parameter's configured value and the range an override may take. */
+  public record Parameter(JsonNode value, String unit, Double min, Double max) {}
+
+  public Optional<Device> device(String deviceId) {
+    return devices.stream().filter(d -> d.deviceId().equals(deviceId)).findFirst();
+  }
+
+  public Optional<Controller> controller(String name) {
+    return controllers.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /**
+   * Parses and checks a config document, reporting every problem at once.
+   *
+   * @throws InvalidConfigException naming each problem
+   */
+  public static CapabilityConfig parse(JsonNode document) {
+    List<String> problems = new ArrayList<>(
+        SchemaValidator.instance().violations(SchemaValidator.Schema.CAPABILITY_CONFIG, document));
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    CapabilityConfig config = Json.mapper().convertValue(document, CapabilityConfig.class);
+    problems.addAll(config.consistencyProblems());
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    return config;
+  }
+
+  private List<String> consistencyProblems() {
+    List<String> problems = new ArrayList<>();
+    Set<String> deviceIds = new HashSet<>();
+    for (Device device : devices) {
+      if (!deviceIds.add(device.deviceId())) {
+        problems.add("device '" + device.deviceId() + "' is declared twice");
+      }
+      Set<String> names = new HashSet<>();
+      for (Channel channel : device.channels()) {
+        String where = device.deviceId() + "/" + channel.name();
+        if (!names.add(channel.name())) {
+          problems.add("channel '" + where + "' is declared twice");
+        }
+        if (channel.min() != null && channel.max() != null && channel.min() > channel.max()) {
+          problems.add("channel '" + where + "' has min " + channel.min() + " above max " + channel.max());
+        }
+        if (channel.register() + channel.width() - 1 > 65535) {
+          problems.add("channel '" + where + "' runs past register 65535");
+        }
+        if (channel.functionCode() == 6 && channel.width() == 2) {
+          problems.add("channel '" + where + "' is 32-bit but function code 6 writes one register; use 16");
+        }
+      }
+    }
+    Set<String> controllerNames = new HashSet<>();
+    for (Controller controller : controllers) {
+      if (!controllerNames.add(controller.name())) {
+        problems.add("controller '" + controller.name() + "' is declared twice");
+      }
+      if (controller.mode() != null && !controller.modes().isEmpty() && !controller.modes().contains(controller.mode())) {
+        problems.add("controller '" + controller.name() + "' starts in mode '" + controller.mode()
+            + "' which it does not declare " + controller.modes());
+      }
+    }
+    return problems;
+  }
+
+  /** A config document that fails validation; carries every problem found. */
+  public static final class InvalidConfigException extends IllegalArgumentException {
+    private final List<String> problems;
+
+    public InvalidConfigException(List<String> problems) {
+      super("invalid capability config: " + String.join("; ", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+}
