@@ -1,0 +1,96 @@
+package energy.dispatch.edge;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything an edge agent needs to start, parsed once by whoever launches it. Immutable.
+ *
+ * @param edgeId the edge's identity: MQTT client id and username
+ * @param secret the edge's broker credential; never logged
+ * @param brokerHost MQTT broker host
+ * @param brokerPort MQTT broker port (plain TCP)
+ * @param capabilityConfigPath the capability config file: read at start, and rewritten with each
+ *     config the cloud sends that passes validation, so the edge runs offline on its last good one
+ * @param journalPath the SQLite journal file; one agent per file
+ * @param defaultHoldSeconds how long a setpoint without {@code hold_sec} holds its channel
+ * @param queueCapacity how many commands the Core Cycle queue holds before it answers
+ *     {@code queue_full}
+ * @param stateReportPeriod how often the agent publishes its state besides on every change
+ * @param clock the wall clock for {@code expires_at}, {@code executed_at}, hold and override ends
+ * @param clockSynchronized whether {@code clock} is synchronised (NTP) so that the cloud's
+ *     {@code expires_at} can be trusted; when false the MQTT message expiry is used instead
+ */
+public record EdgeSettings(
+    String edgeId,
+    String secret,
+    String brokerHost,
+    int brokerPort,
+    Path capabilityConfigPath,
+    Path journalPath,
+    int defaultHoldSeconds,
+    int queueCapacity,
+    Duration stateReportPeriod,
+    Clock clock,
+    boolean clockSynchronized) {
+
+  public static final int DEFAULT_HOLD_SECONDS = 900;
+  public static final int DEFAULT_QUEUE_CAPACITY = 100;
+  public static final Duration DEFAULT_STATE_REPORT_PERIOD = Duration.ofSeconds(30);
+
+  public EdgeSettings {
+    Objects.requireNonNull(edgeId, "edgeId");
+    Objects.requireNonNull(secret, "secret");
+    Objects.requireNonNull(brokerHost, "brokerHost");
+    Objects.requireNonNull(capabilityConfigPath, "capabilityConfigPath");
+    Objects.requireNonNull(journalPath, "journalPath");
+    Objects.requireNonNull(stateReportPeriod, "stateReportPeriod");
+    Objects.requireNonNull(clock, "clock");
+    requirePositive("brokerPort", brokerPort);
+    requirePositive("defaultHoldSeconds", defaultHoldSeconds);
+    requirePositive("queueCapacity", queueCapacity);
+    if (stateReportPeriod.isNegative() || stateReportPeriod.isZero()) {
+      throw new IllegalArgumentException("stateReportPeriod must be positive, was " + stateReportPeriod);
+    }
+  }
+
+  /** The same settings with the wall clock assumed synchronised. */
+  public EdgeSettings(
+      String edgeId,
+      String secret,
+      String brokerHost,
+      int brokerPort,
+      Path capabilityConfigPath,
+      Path journalPath,
+      int defaultHoldSeconds,
+      int queueCapacity,
+      Duration stateReportPeriod,
+      Clock clock) {
+    this(edgeId, secret, brokerHost, brokerPort, capabilityConfigPath, journalPath, defaultHoldSeconds,
+        queueCapacity, stateReportPeriod, clock, true);
+  }
+
+  /** Settings with every default: hold 900 s, queue 100, state every 30 s, system UTC clock. */
+  public static EdgeSettings of(
+      String edgeId, String secret, String brokerHost, int brokerPort, Path capabilityConfigPath, Path journalPath) {
+    return new EdgeSettings(edgeId, secret, brokerHost, brokerPort, capabilityConfigPath, journalPath,
+        DEFAULT_HOLD_SECONDS, DEFAULT_QUEUE_CAPACITY, DEFAULT_STATE_REPORT_PERIOD, Clock.systemUTC(), true);
+  }
+
+  @Override
+  public String toString() {
+    // The secret stays out of every log line.
+    return "EdgeSettings[edgeId=" + edgeId + ", broker=" + brokerHost + ":" + brokerPort
+        + ", config=" + capabilityConfigPath + ", journal=" + journalPath + ", defaultHoldSeconds="
+        + defaultHoldSeconds + ", queueCapacity=" + queueCapacity + ", stateReportPeriod=" + stateReportPeriod
+        + ", clockSynchronized=" + clockSynchronized + "]";
+  }
+
+  private static void requirePositive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+  }
+}
