@@ -1,0 +1,402 @@
+package energy.dispatch.cloud;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Everything a cloud-api node needs to start, parsed once and immutable. Built from the
+ * environment by {@link #fromEnvironment(Map)} or, in tests and the launcher, with
+ * {@link #builder()}. The JWT secret and passwords never appear in {@link #toString()}.
+ *
+ * @param httpPort 0 means any free port
+ * @param jwtSecret the HS256 key of the access tokens (at least 32 bytes)
+ * @param redisKeyPrefix prepended to every Redis key and channel, ending in a colon
+ * @param mqttSecret the cloud's broker credential; it connects as user {@code cloud}, client id
+ *     {@code cloud-<nodeId>}
+ * @param demoMode allows minting development tokens
+ * @param deliveryTimeout from {@code sent} to the edge's {@code delivered} ack
+ * @param resultGrace after {@code expires_at}, how long a delivered command waits for its result
+ * @param inFlightWindow commands per edge sent but not yet delivered
+ * @param outboxCapacity commands per edge queued in the cloud
+ * @param maxPayloadBytes the largest request body or WebSocket message accepted
+ * @param adminUserIds user ids (the token's {@code user_id}) allowed to use the admin API
+ */
+public record CloudSettings(
+    String httpHost,
+    int httpPort,
+    String jwtSecret,
+    String jdbcUrl,
+    String databaseUser,
+    String databasePassword,
+    String redisUrl,
+    String redisKeyPrefix,
+    String mqttHost,
+    int mqttPort,
+    String mqttSecret,
+    String nodeId,
+    boolean demoMode,
+    Duration deliveryTimeout,
+    Duration defaultExpiry,
+    Duration maxExpiry,
+    Duration defaultHold,
+    Duration resultGrace,
+    int inFlightWindow,
+    int outboxCapacity,
+    int maxPayloadBytes,
+    Set<String> adminUserIds) {
+
+  public static final String MQTT_USERNAME = "cloud";
+
+  public CloudSettings {
+    Objects.requireNonNull(httpHost, "httpHost");
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl: set DATABASE_URL");
+    Objects.requireNonNull(redisUrl, "redisUrl: set REDIS_URL");
+    Objects.requireNonNull(mqttHost, "mqttHost");
+    Objects.requireNonNull(nodeId, "nodeId");
+    adminUserIds = Set.copyOf(adminUserIds);
+    List<String> problems = problems(httpPort, jwtSecret, mqttPort, deliveryTimeout, defaultExpiry, maxExpiry,
+        inFlightWindow, outboxCapacity, maxPayloadBytes);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid cloud settings: " + String.join("; ", problems));
+    }
+  }
+
+  private static List<String> problems(int httpPort, String jwtSecret, int mqttPort, Duration deliveryTimeout,
+      Duration defaultExpiry, Duration maxExpiry, int inFlightWindow, int outboxCapacity, int maxPayloadBytes) {
+    List<String> problems = new ArrayList<>();
+    if (httpPort < 0 || httpPort > 65535) {
+      problems.add("DISPATCH_HTTP_PORT=" + httpPort + " is not a port (0-65535)");
+    }
+    if (mqttPort < 1 || mqttPort > 65535) {
+      problems.add("DISPATCH_MQTT_PORT=" + mqttPort + " is not a port (1-65535)");
+    }
+    if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
+      problems.add("DISPATCH_JWT_SECRET must be set and at least 32 bytes long (HS256 needs a 256-bit key)");
+    }
+    if (deliveryTimeout.isNegative() || deliveryTimeout.isZero()) {
+      problems.add("DISPATCH_DELIVERY_TIMEOUT_SEC must be positive");
+    }
+    if (defaultExpiry.compareTo(maxExpiry) > 0) {
+      problems.add("DISPATCH_DEFAULT_EXPIRY_SEC (" + defaultExpiry.toSeconds()
+          + ") exceeds DISPATCH_MAX_EXPIRY_SEC (" + maxExpiry.toSeconds() + ")");
+    }
+    if (inFlightWindow < 1 || outboxCapacity < 1 || maxPayloadBytes < 1024) {
+      problems.add("DISPATCH_INFLIGHT_WINDOW and DISPATCH_OUTBOX_CAPACITY must be at least 1, "
+          + "DISPATCH_MAX_PAYLOAD_BYTES at least 1024");
+    }
+    return problems;
+  }
+
+  /**
+   * Reads the settings from environment variables (see the module README for the table).
+   *
+   * @throws IllegalArgumentException naming every variable that is wrong
+   */
+  public static CloudSettings fromEnvironment(Map<String, String> env) {
+    EnvReader read = new EnvReader(env);
+    Builder builder = builder()
+        .httpHost(read.text("DISPATCH_HTTP_HOST", "127.0.0.1"))
+        .httpPort(read.integer("DISPATCH_HTTP_PORT", 8080))
+        .jwtSecret(env.get("DISPATCH_JWT_SECRET"))
+        .redisUrl(read.text("REDIS_URL", "redis://127.0.0.1:6379"))
+        .redisKeyPrefix(read.text("DISPATCH_REDIS_PREFIX", "dispatch:"))
+        .mqttHost(read.text("DISPATCH_MQTT_HOST", "127.0.0.1"))
+        .mqttPort(read.integer("DISPATCH_MQTT_PORT", 1883))
+        .mqttSecret(env.get("DISPATCH_CLOUD_MQTT_SECRET"))
+        .nodeId(read.text("DISPATCH_NODE_ID", defaultNodeId()))
+        .demoMode(Boolean.parseBoolean(read.text("DISPATCH_DEMO", "false")))
+        .deliveryTimeout(Duration.ofSeconds(read.integer("DISPATCH_DELIVERY_TIMEOUT_SEC", 10)))
+        .defaultExpiry(Duration.ofSeconds(read.integer("DISPATCH_DEFAULT_EXPIRY_SEC", 86_400)))
+        .maxExpiry(Duration.ofSeconds(read.integer("DISPATCH_MAX_EXPIRY_SEC", 604_800)))
+        .defaultHold(Duration.ofSeconds(read.integer("DISPATCH_DEFAULT_HOLD_SEC", 900)))
+        .resultGrace(Duration.ofSeconds(read.integer("DISPATCH_RESULT_GRACE_SEC", 60)))
+        .inFlightWindow(read.integer("DISPATCH_INFLIGHT_WINDOW", 16))
+        .outboxCapacity(read.integer("DISPATCH_OUTBOX_CAPACITY", 1000))
+        .maxPayloadBytes(read.integer("DISPATCH_MAX_PAYLOAD_BYTES", 65_536))
+        .adminUserIds(read.list("DISPATCH_ADMIN_USERS"));
+    read.database(builder);
+    read.throwIfProblems();
+    return builder.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings, to change a few. */
+  public Builder toBuilder() {
+    return new Builder().httpHost(httpHost).httpPort(httpPort).jwtSecret(jwtSecret)
+        .database(jdbcUrl, databaseUser, databasePassword).redisUrl(redisUrl).redisKeyPrefix(redisKeyPrefix)
+        .mqttHost(mqttHost).mqttPort(mqttPort).mqttSecret(mqttSecret).nodeId(nodeId).demoMode(demoMode)
+        .deliveryTimeout(deliveryTimeout).defaultExpiry(defaultExpiry).maxExpiry(maxExpiry).defaultHold(defaultHold)
+        .resultGrace(resultGrace).inFlightWindow(inFlightWindow).outboxCapacity(outboxCapacity)
+        .maxPayloadBytes(maxPayloadBytes).adminUserIds(adminUserIds);
+  }
+
+  /** The MQTT client id of this node. */
+  public String mqttClientId() {
+    return "cloud-" + nodeId;
+  }
+
+  /** Whether the principal {@code user:<id>} may use the admin API. */
+  public boolean isAdmin(String principal) {
+    return principal.startsWith("user:") && adminUserIds.contains(principal.substring(5));
+  }
+
+  @Override
+  public String toString() {
+    return "CloudSettings[http=" + httpHost + ":" + httpPort + ", db=" + jdbcUrl + ", redis=" + redactedRedisUrl()
+        + ", mqtt=" + mqttHost + ":" + mqttPort + ", nodeId=" + nodeId + ", demoMode=" + demoMode
+        + ", deliveryTimeout=" + deliveryTimeout + ", defaultExpiry=" + defaultExpiry + ", maxExpiry=" + maxExpiry
+        + ", inFlightWindow=" + inFlightWindow + ", outboxCapacity=" + outboxCapacity + "]";
+  }
+
+  private String redactedRedisUrl() {
+    int at = redisUrl.lastIndexOf('@');
+    int scheme = redisUrl.indexOf("://");
+    return at < 0 || scheme < 0 ? redisUrl : redisUrl.substring(0, scheme + 3) + "***" + redisUrl.substring(at);
+  }
+
+  private static String defaultNodeId() {
+    return "node-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Mutable, single-threaded; {@link #build()} validates. Defaults are those of the README. */
+  public static final class Builder {
+    private String httpHost = "127.0.0.1";
+    private int httpPort = 8080;
+    private String jwtSecret;
+    private String jdbcUrl;
+    private String databaseUser;
+    private String databasePassword;
+    private String redisUrl;
+    private String redisKeyPrefix = "dispatch:";
+    private String mqttHost = "127.0.0.1";
+    private int mqttPort = 1883;
+    private String mqttSecret;
+    private String nodeId = defaultNodeId();
+    private boolean demoMode;
+    private Duration deliveryTimeout = Duration.ofSeconds(10);
+    private Duration defaultExpiry = Duration.ofHours(24);
+    private Duration maxExpiry = Duration.ofDays(7);
+    private Duration defaultHold = Duration.ofSeconds(900);
+    private Duration resultGrace = Duration.ofSeconds(60);
+    private int inFlightWindow = 16;
+    private int outboxCapacity = 1000;
+    private int maxPayloadBytes = 65_536;
+    private Set<String> adminUserIds = Set.of();
+
+    private Builder() {}
+
+    public Builder httpHost(String value) {
+      httpHost = value;
+      return this;
+    }
+
+    public Builder httpPort(int value) {
+      httpPort = value;
+      return this;
+    }
+
+    public Builder jwtSecret(String value) {
+      jwtSecret = value;
+      return this;
+    }
+
+    /** A JDBC URL ({@code jdbc:postgresql://host:port/db}) with its user and password. */
+    public Builder database(String jdbcUrlValue, String user, String password) {
+      jdbcUrl = jdbcUrlValue;
+      databaseUser = user;
+      databasePassword = password;
+      return this;
+    }
+
+    /** {@code postgresql://user:pass@host:port/db} or {@code jdbc:postgresql://...}, as in DATABASE_URL. */
+    public Builder databaseUrl(String url) {
+      DatabaseUrl parsed = DatabaseUrl.parse(url);
+      return database(parsed.jdbcUrl(), parsed.user(), parsed.password());
+    }
+
+    public Builder redisUrl(String value) {
+      redisUrl = value;
+      return this;
+    }
+
+    public Builder redisKeyPrefix(String value) {
+      redisKeyPrefix = value;
+      return this;
+    }
+
+    public Builder mqttHost(String value) {
+      mqttHost = value;
+      return this;
+    }
+
+    public Builder mqttPort(int value) {
+      mqttPort = value;
+      return this;
+    }
+
+    public Builder mqttSecret(String value) {
+      mqttSecret = value;
+      return this;
+    }
+
+    public Builder nodeId(String value) {
+      nodeId = value;
+      return this;
+    }
+
+    public Builder demoMode(boolean value) {
+      demoMode = value;
+      return this;
+    }
+
+    public Builder deliveryTimeout(Duration value) {
+      deliveryTimeout = value;
+      return this;
+    }
+
+    public Builder defaultExpiry(Duration value) {
+      defaultExpiry = value;
+      return this;
+    }
+
+    public Builder maxExpiry(Duration value) {
+      maxExpiry = value;
+      return this;
+    }
+
+    public Builder defaultHold(Duration value) {
+      defaultHold = value;
+      return this;
+    }
+
+    public Builder resultGrace(Duration value) {
+      resultGrace = value;
+      return this;
+    }
+
+    public Builder inFlightWindow(int value) {
+      inFlightWindow = value;
+      return this;
+    }
+
+    public Builder outboxCapacity(int value) {
+      outboxCapacity = value;
+      return this;
+    }
+
+    public Builder maxPayloadBytes(int value) {
+      maxPayloadBytes = value;
+      return this;
+    }
+
+    public Builder adminUserIds(Set<String> value) {
+      adminUserIds = value;
+      return this;
+    }
+
+    public CloudSettings build() {
+      return new CloudSettings(httpHost, httpPort, jwtSecret, jdbcUrl, databaseUser, databasePassword, redisUrl,
+          redisKeyPrefix, mqttHost, mqttPort, mqttSecret, nodeId, demoMode, deliveryTimeout, defaultExpiry,
+          maxExpiry, defaultHold, resultGrace, inFlightWindow, outboxCapacity, maxPayloadBytes, adminUserIds);
+    }
+  }
+
+  /** A PostgreSQL address split into the JDBC URL, user and password. */
+  record DatabaseUrl(String jdbcUrl, String user, String password) {
+
+    /** Reads {@code postgresql://user:pass@host:port/db?opts}, {@code postgres://...} or {@code jdbc:postgresql://...}. */
+    static DatabaseUrl parse(String url) {
+      if (url.startsWith("jdbc:")) {
+        return new DatabaseUrl(url, null, null);
+      }
+      URI uri = URI.create(url);
+      if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+        throw new IllegalArgumentException("DATABASE_URL must start with postgresql://, postgres:// or jdbc:postgresql://");
+      }
+      String user = null;
+      String password = null;
+      if (uri.getRawUserInfo() != null) {
+        String[] parts = uri.getRawUserInfo().split(":", 2);
+        user = decode(parts[0]);
+        password = parts.length > 1 ? decode(parts[1]) : null;
+      }
+      int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+      String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+      return new DatabaseUrl("jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query, user, password);
+    }
+
+    private static String decode(String part) {
+      return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Reads variables and collects every problem, so one start reports them all. */
+  private static final class EnvReader {
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    EnvReader(Map<String, String> env) {
+      this.env = env;
+    }
+
+    String text(String name, String fallback) {
+      String value = env.get(name);
+      return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    int integer(String name, int fallback) {
+      String value = env.get(name);
+      if (value == null || value.isBlank()) {
+        return fallback;
+      }
+      try {
+        return Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        problems.add(name + "='" + value + "' is not a whole number");
+        return fallback;
+      }
+    }
+
+    Set<String> list(String name) {
+      String value = env.get(name);
+      if (value == null || value.isBlank()) {
+        return Set.of();
+      }
+      return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    void database(Builder builder) {
+      String url = env.get("DATABASE_URL");
+      if (url == null || url.isBlank()) {
+        problems.add("DATABASE_URL is not set (postgresql://user:pass@host:port/db or jdbc:postgresql://...)");
+        return;
+      }
+      try {
+        DatabaseUrl parsed = DatabaseUrl.parse(url.trim());
+        builder.database(parsed.jdbcUrl(), text("DATABASE_USER", parsed.user()),
+            text("DATABASE_PASSWORD", parsed.password()));
+      } catch (IllegalArgumentException e) {
+        problems.add("DATABASE_URL cannot be read: " + e.getMessage());
+      }
+    }
+
+    void throwIfProblems() {
+      if (!problems.isEmpty()) {
+        throw new IllegalArgumentException("invalid cloud settings: " + String.join("; ", problems));
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package energy.dispatch.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.dispatch.cloud.internal.StartupException;
+import energy.dispatch.testing.FreePorts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+class CloudApiStartTest {
+
+  @Test
+  void starts_on_a_free_port_and_answers_health() throws Exception {
+    try (CloudApi cloud = CloudApi.start(TestSettings.fresh().build())) {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cloud.httpPort() + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).contains("\"db\"");
+    }
+  }
+
+  @Test
+  void a_taken_http_port_is_an_error_naming_the_setting() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CloudSettings settings = TestSettings.fresh().httpPort(taken.getLocalPort()).build();
+
+      assertThatThrownBy(() -> CloudApi.start(settings))
+          .isInstanceOf(StartupException.class)
+          .hasMessageContaining("DISPATCH_HTTP_PORT=" + taken.getLocalPort() + " is already in use");
+    }
+  }
+
+  @Test
+  void an_unreachable_database_fails_start_with_a_clear_message() {
+    CloudSettings settings = TestSettings.fresh()
+        .database("jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/none", "postgres", "").build();
+
+    assertThatThrownBy(() -> CloudApi.start(settings))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("cannot reach PostgreSQL").hasMessageContaining("DATABASE_URL");
+  }
+
+  @Test
+  void an_unreachable_redis_fails_start_with_a_clear_message() {
+    CloudSettings settings = TestSettings.fresh().redisUrl("redis://127.0.0.1:" + FreePorts.next()).build();
+
+    assertThatThrownBy(() -> CloudApi.start(settings))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("cannot reach Redis").hasMessageContaining("REDIS_URL");
+  }
+
+  @Test
+  void registers_edges_grants_configs_and_mints_dev_tokens_in_process() {
+    try (CloudApi cloud = CloudApi.start(TestSettings.fresh().build())) {
+      String secret = cloud.registerEdge("site1_edge_prod", "site1");
+      String rotated = cloud.registerEdge("site1_edge_prod", "site1");
+      cloud.grant("user:456", "site*", true, true);
+
+      assertThat(secret).hasSize(43).isNotEqualTo(rotated);
+      assertThat(cloud.mintDevToken("456", java.time.Duration.ofMinutes(5))).contains(".");
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package energy.dispatch.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CloudSettingsTest {
+
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  @Test
+  void reads_a_postgresql_url_with_credentials_and_applies_defaults() {
+    CloudSettings settings = CloudSettings.fromEnvironment(Map.of(
+        "DATABASE_URL", "postgresql://dispatch:p%40ss@db.local:5433/dispatch?sslmode=disable",
+        "DISPATCH_JWT_SECRET", SECRET));
+
+    assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://db.local:5433/dispatch?sslmode=disable");
+    assertThat(settings.databaseUser()).isEqualTo("dispatch");
+    assertThat(settings.databasePassword()).isEqualTo("p@ss");
+    assertThat(settings.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(settings.httpPort()).isEqualTo(8080);
+    assertThat(settings.deliveryTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.defaultExpiry()).isEqualTo(Duration.ofHours(24));
+    assertThat(settings.maxExpiry()).isEqualTo(Duration.ofDays(7));
+    assertThat(settings.inFlightWindow()).isEqualTo(16);
+    assertThat(settings.outboxCapacity()).isEqualTo(1000);
+    assertThat(settings.redisKeyPrefix()).isEqualTo("dispatch:");
+    assertThat(settings.mqttClientId()).isEqualTo("cloud-" + settings.nodeId());
+  }
+
+  @Test
+  void reads_a_jdbc_url_with_separate_user_and_admin_list() {
+    CloudSettings settings = CloudSettings.fromEnvironment(Map.of(
+        "DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/x", "DATABASE_USER", "u", "DATABASE_PASSWORD", "pw",
+        "DISPATCH_JWT_SECRET", SECRET, "DISPATCH_ADMIN_USERS", "1, 2", "DISPATCH_HTTP_PORT", "0"));
+
+    assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/x");
+    assertThat(settings.databaseUser()).isEqualTo("u");
+    assertThat(settings.httpPort()).isZero();
+    assertThat(settings.isAdmin("user:2")).isTrue();
+    assertThat(settings.isAdmin("user:3")).isFalse();
+    assertThat(settings.isAdmin("service:2")).isFalse();
+  }
+
+  @Test
+  void reports_every_wrong_variable_by_name() {
+    assertThatThrownBy(() -> CloudSettings.fromEnvironment(Map.of("DISPATCH_HTTP_PORT", "eighty")))
+        .hasMessageContaining("DISPATCH_HTTP_PORT='eighty'")
+        .hasMessageContaining("DATABASE_URL is not set");
+  }
+
+  @Test
+  void refuses_a_short_jwt_secret() {
+    assertThatThrownBy(() -> CloudSettings.fromEnvironment(Map.of(
+        "DATABASE_URL", "postgresql://u@h/d", "DISPATCH_JWT_SECRET", "short")))
+        .hasMessageContaining("DISPATCH_JWT_SECRET");
+  }
+
+  @Test
+  void never_prints_secrets() {
+    CloudSettings settings = CloudSettings.fromEnvironment(Map.of(
+        "DATABASE_URL", "postgresql://u:dbpassword@h/d", "DISPATCH_JWT_SECRET", SECRET,
+        "REDIS_URL", "redis://:redispassword@h:6379", "DISPATCH_CLOUD_MQTT_SECRET", "mqttsecret"));
+
+    assertThat(settings.toString()).doesNotContain(SECRET, "dbpassword", "redispassword", "mqttsecret");
+  }
+}
