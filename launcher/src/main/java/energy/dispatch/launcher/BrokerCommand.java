@@ -1,0 +1,63 @@
+package energy.dispatch.launcher;
+
+import energy.dispatch.broker.JdbcCredentialStore;
+import energy.dispatch.broker.embedded.BrokerSettings;
+import energy.dispatch.broker.embedded.EmbeddedBroker;
+import energy.dispatch.cloud.CloudSettings;
+import energy.dispatch.cloud.internal.Database;
+import energy.dispatch.schema.CredentialHash;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./dispatch broker}: the embedded HiveMQ with the dispatch extension, alone. Credentials
+ * come from the PostgreSQL of {@code DATABASE_URL}; the cloud's secret from
+ * {@code DISPATCH_CLOUD_MQTT_SECRET}. The schema is migrated first, so the broker can start before
+ * any cloud node.
+ */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+    description = "Runs the MQTT broker with the dispatch extension (env: DATABASE_URL, DISPATCH_CLOUD_MQTT_SECRET, "
+        + "DISPATCH_MQTT_PORT).")
+final class BrokerCommand implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--data", defaultValue = "data/broker", description = "broker data folder (default ${DEFAULT-VALUE})")
+  private Path dataFolder;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    String cloudSecret = require(env, "DISPATCH_CLOUD_MQTT_SECRET");
+    env.putIfAbsent("DISPATCH_JWT_SECRET", "unused-by-the-broker-but-required-by-the-settings");
+    CloudSettings database = CloudSettings.fromEnvironment(env);
+    Database.connectAndMigrate(database).close();
+    int port = Ports.parse(BrokerSettings.PORT_SETTING, env.getOrDefault(BrokerSettings.PORT_SETTING, "1883"));
+    JdbcCredentialStore credentials = new JdbcCredentialStore(database.jdbcUrl(), database.databaseUser(),
+        database.databasePassword(), CredentialHash.hash(cloudSecret), Duration.ofSeconds(2));
+    try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.defaults(dataFolder).withPort(port), credentials)) {
+      spec.commandLine().getOut().printf("broker listening on %s:%d%n", broker.host(), broker.port());
+      spec.commandLine().getOut().flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+      new CountDownLatch(1).await();
+    }
+    return 0;
+  }
+
+  static String require(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(name + " is not set");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,55 @@
+package energy.dispatch.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./dispatch}: the quick start, each part alone, and the operator's CLI. */
+@Command(
+    name = "dispatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = Dispatch.Version.class,
+    description = "Command Dispatch: the control channel from cloud to energy sites.",
+    subcommands = {
+        DemoCommand.class,
+        BrokerCommand.class,
+        CloudCommand.class,
+        EdgeCommand.class,
+        SimulatorCommand.class,
+        SendCommand.class,
+        TokenCommand.class,
+        CommandLine.HelpCommand.class,
+    })
+public final class Dispatch {
+
+  public static void main(String[] args) {
+    // HiveMQ's jar carries a logback.xml of its own; name ours so that it always wins.
+    System.setProperty("logback.configurationFile", "dispatch-logback.xml");
+    int exitCode = new CommandLine(new Dispatch())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Dispatch::reportFailure)
+        .execute(args);
+    System.exit(exitCode);
+  }
+
+  /** A failure an operator can act on is one line on stderr, not a stack trace. */
+  private static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parsed) {
+    commandLine.getErr().println("dispatch " + commandLine.getCommandName() + ": " + describe(failure));
+    return 2;
+  }
+
+  private static String describe(Throwable failure) {
+    StringBuilder message = new StringBuilder(String.valueOf(failure.getMessage()));
+    for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      message.append(": ").append(cause.getMessage());
+    }
+    return message.toString();
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Dispatch.class.getPackage().getImplementationVersion();
+      return new String[] {"dispatch " + (version == null ? "development build" : version)};
+    }
+  }
+}

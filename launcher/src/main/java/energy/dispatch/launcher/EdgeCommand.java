@@ -1,0 +1,72 @@
+package energy.dispatch.launcher;
+
+import energy.dispatch.edge.EdgeAgent;
+import energy.dispatch.edge.EdgeSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./dispatch edge}: one edge agent. Its secret comes from {@code DISPATCH_EDGE_SECRET} or a
+ * file, never from the command line, where other users of the machine could read it.
+ */
+@Command(name = "edge", mixinStandardHelpOptions = true, description = "Runs one edge agent.")
+final class EdgeCommand implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--edge-id", required = true, description = "the edge's id (its MQTT client id)")
+  private String edgeId;
+
+  @Option(names = "--config", required = true, description = "capability config file (rewritten by config sync)")
+  private Path configFile;
+
+  @Option(names = "--journal", required = true, description = "SQLite journal file (one agent per file)")
+  private Path journalFile;
+
+  @Option(names = "--secret-file", description = "file holding the edge's MQTT secret (default: env DISPATCH_EDGE_SECRET)")
+  private Path secretFile;
+
+  @Option(names = "--broker-host", defaultValue = "${env:DISPATCH_MQTT_HOST:-127.0.0.1}",
+      description = "MQTT broker host (default ${DEFAULT-VALUE}; env DISPATCH_MQTT_HOST)")
+  private String brokerHost;
+
+  @Option(names = "--broker-port", defaultValue = "${env:DISPATCH_MQTT_PORT:-1883}",
+      description = "MQTT broker port (default ${DEFAULT-VALUE}; env DISPATCH_MQTT_PORT)")
+  private int brokerPort;
+
+  @Option(names = "--hold-sec", defaultValue = "900", description = "default hold of a setpoint in s (default ${DEFAULT-VALUE})")
+  private int holdSeconds;
+
+  @Option(names = "--queue", defaultValue = "100", description = "Core Cycle queue capacity (default ${DEFAULT-VALUE})")
+  private int queueCapacity;
+
+  @Override
+  public Integer call() throws Exception {
+    EdgeSettings settings = new EdgeSettings(edgeId, secret(), brokerHost, brokerPort, configFile, journalFile,
+        holdSeconds, queueCapacity, EdgeSettings.DEFAULT_STATE_REPORT_PERIOD, Clock.systemUTC());
+    try (EdgeAgent agent = EdgeAgent.start(settings)) {
+      spec.commandLine().getOut().println("edge " + edgeId + " started");
+      spec.commandLine().getOut().flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+      new CountDownLatch(1).await();
+    }
+    return 0;
+  }
+
+  private String secret() throws Exception {
+    String secret = secretFile != null ? Files.readString(secretFile).trim() : System.getenv("DISPATCH_EDGE_SECRET");
+    if (secret == null || secret.isBlank()) {
+      throw new IllegalStateException("no edge secret: set DISPATCH_EDGE_SECRET or pass --secret-file");
+    }
+    return secret;
+  }
+
+}
