@@ -1,0 +1,224 @@
+package energy.dispatch.edge.device.modbus;
+
+import com.ghgande.j2mod.modbus.ModbusIOException;
+import com.ghgande.j2mod.modbus.io.ModbusTCPTransport;
+import com.ghgande.j2mod.modbus.msg.ModbusRequest;
+import com.ghgande.j2mod.modbus.msg.ModbusResponse;
+import energy.dispatch.edge.device.DeviceException;
+import energy.dispatch.schema.ErrorCode;
+import energy.dispatch.schema.ErrorDetail;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Modbus TCP connection to a host and port that serves one or more devices (unit ids). One
+ * request is outstanding at a time, and a response must carry its request's transaction id, unit id
+ * and function code. A connection that fails or times out is closed, since a late answer would
+ * otherwise be taken for the next request's, and is opened again in the background with bounded
+ * exponential back-off; meanwhile requests fail at once with {@code device_unreachable}.
+ *
+ * <p>Thread-safe: requests queue on one lock, each holding it for at most about the request timeout.
+ */
+final class ModbusEndpoint implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ModbusEndpoint.class);
+  private static final int EXCEPTION_FLAG = 0x80;
+
+  private final String host;
+  private final int port;
+  private final ModbusDeviceGateway.Settings settings;
+  private final ScheduledExecutorService reconnects;
+  private final Object exchangeLock = new Object();
+  private ModbusTCPTransport transport; // guarded by exchangeLock; null while disconnected
+  private int lastTransactionId; // guarded by exchangeLock
+  private Duration backoff; // guarded by this
+  private boolean reconnectScheduled; // guarded by this
+  private volatile boolean connected;
+  private volatile boolean closed;
+
+  ModbusEndpoint(String host, int port, ModbusDeviceGateway.Settings settings, ScheduledExecutorService reconnects) {
+    this.host = host;
+    this.port = port;
+    this.settings = settings;
+    this.reconnects = reconnects;
+    this.backoff = settings.minBackoff();
+  }
+
+  String address() {
+    return host + ":" + port;
+  }
+
+  boolean connected() {
+    return connected;
+  }
+
+  /** Connects on the caller's thread, bounded by the connect timeout; on failure retries in the background. */
+  void connectOrRetry(String devices) {
+    try {
+      install(open());
+      log.info("Modbus endpoint={} connected for deviceId={}", address(), devices);
+    } catch (IOException e) {
+      log.warn("Modbus endpoint={} for deviceId={} is unreachable ({}); retrying in the background with back-off. "
+          + "Check that the device is powered, listens on that port and that the capability config names the "
+          + "right host", address(), devices, e.getMessage());
+      scheduleReconnect();
+    }
+  }
+
+  /**
+   * Sends one request and waits for its response.
+   *
+   * @throws DeviceException {@code device_unreachable} when not connected, when the device does not
+   *     answer within the request timeout, or when the answer does not match the request
+   */
+  ModbusResponse exchange(String deviceId, ModbusRequest request) throws DeviceException {
+    synchronized (exchangeLock) {
+      if (transport == null) {
+        throw unreachable(deviceId, "is not connected; reconnecting in the background with back-off. "
+            + "Check that the device is powered and reachable on the network", null);
+      }
+      request.setTransactionID(nextTransactionId());
+      ModbusResponse response;
+      try {
+        transport.writeRequest(request);
+        response = transport.readResponse();
+      } catch (ModbusIOException e) {
+        dropLocked(deviceId, e.getMessage());
+        throw unreachable(deviceId, "did not answer within " + settings.requestTimeout().toMillis()
+            + " ms or closed the connection (" + e.getMessage() + "); if it was a write, its outcome is unknown "
+            + "until it is read back", e);
+      }
+      String mismatch = mismatch(request, response);
+      if (mismatch != null) {
+        dropLocked(deviceId, mismatch);
+        throw unreachable(deviceId, "answered out of turn (" + mismatch + "); the connection was reset", null);
+      }
+      return response;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (exchangeLock) {
+      closeTransport();
+    }
+  }
+
+  private Socket open() throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.setKeepAlive(true);
+      socket.connect(new InetSocketAddress(host, port), (int) settings.connectTimeout().toMillis());
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  private void install(Socket socket) throws IOException {
+    synchronized (exchangeLock) {
+      if (closed) {
+        socket.close();
+        return;
+      }
+      ModbusTCPTransport opened = new ModbusTCPTransport(socket);
+      opened.setTimeout((int) settings.requestTimeout().toMillis());
+      transport = opened;
+      connected = true;
+    }
+    synchronized (this) {
+      backoff = settings.minBackoff();
+    }
+  }
+
+  private void dropLocked(String deviceId, String reason) {
+    closeTransport();
+    log.warn("Modbus endpoint={} lost (deviceId={}: {}); commands to its devices fail with device_unreachable "
+        + "while it reconnects in the background", address(), deviceId, reason);
+    scheduleReconnect();
+  }
+
+  private void closeTransport() {
+    connected = false;
+    if (transport == null) {
+      return;
+    }
+    try {
+      transport.close();
+    } catch (IOException e) {
+      log.debug("Modbus endpoint={} close failed: {}", address(), e.getMessage());
+    }
+    transport = null;
+  }
+
+  private synchronized void scheduleReconnect() {
+    if (closed || reconnectScheduled) {
+      return;
+    }
+    reconnectScheduled = true;
+    long delayMillis = jittered(backoff);
+    Duration doubled = backoff.multipliedBy(2);
+    backoff = doubled.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : doubled;
+    reconnects.schedule(this::reconnect, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void reconnect() {
+    synchronized (this) {
+      reconnectScheduled = false;
+    }
+    if (closed) {
+      return;
+    }
+    try {
+      install(open());
+      log.info("Modbus endpoint={} reconnected", address());
+    } catch (IOException e) {
+      log.debug("Modbus endpoint={} still unreachable: {}", address(), e.getMessage());
+      scheduleReconnect();
+    } catch (RuntimeException e) {
+      log.error("Modbus endpoint={} reconnect failed unexpectedly; trying again with back-off", address(), e);
+      scheduleReconnect();
+    }
+  }
+
+  /** Spreads reconnects of many edges to one gateway over ±20 % of the back-off. */
+  private static long jittered(Duration backoff) {
+    long millis = backoff.toMillis();
+    return millis + ThreadLocalRandom.current().nextLong(-millis / 5, millis / 5 + 1);
+  }
+
+  private int nextTransactionId() {
+    lastTransactionId = lastTransactionId % 0xFFFF + 1;
+    return lastTransactionId;
+  }
+
+  private static String mismatch(ModbusRequest request, ModbusResponse response) {
+    if (response.getTransactionID() != request.getTransactionID()) {
+      return "transaction " + response.getTransactionID() + ", expected " + request.getTransactionID();
+    }
+    if (response.getUnitID() != request.getUnitID()) {
+      return "unit " + response.getUnitID() + ", expected " + request.getUnitID();
+    }
+    int function = response.getFunctionCode() & ~EXCEPTION_FLAG;
+    if (function != request.getFunctionCode()) {
+      return "function code " + response.getFunctionCode() + ", expected " + request.getFunctionCode();
+    }
+    return null;
+  }
+
+  private DeviceException unreachable(String deviceId, String what, Throwable cause) {
+    ErrorDetail error = ErrorDetail.of(ErrorCode.DEVICE_UNREACHABLE, "device " + deviceId + " at " + address() + " "
+        + what);
+    return cause == null ? new DeviceException(error) : new DeviceException(error, cause);
+  }
+}
