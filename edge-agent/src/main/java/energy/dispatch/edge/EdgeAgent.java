@@ -1,29 +1,94 @@
 package energy.dispatch.edge;
 
+import energy.dispatch.edge.state.EdgeStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * A running edge agent: MQTT link, journal, Core Cycle. {@link #start} returns once the journal
- * is open, the message handlers are registered and the first connect has been attempted; a broker
- * that is down is retried in the background. Thread-safe.
+ * A running edge agent: MQTT link, journal, Core Cycle, devices. {@link #start} returns once the
+ * journal is open, the message handlers are registered and the first connect has been attempted;
+ * a broker that is down is retried in the background. A {@code restart} command restarts it in
+ * place (same object, fresh parts). Thread-safe.
  */
 public final class EdgeAgent implements AutoCloseable {
 
-  private final EdgeSettings settings;
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
 
-  private EdgeAgent(EdgeSettings settings) {
+  private final EdgeSettings settings;
+  private final DeviceGatewayFactory devices;
+  private EdgeRuntime runtime;
+  private boolean closed;
+
+  private EdgeAgent(EdgeSettings settings, DeviceGatewayFactory devices) {
     this.settings = settings;
+    this.devices = devices;
   }
 
-  /** Starts an agent. */
+  /** Starts an agent on the Modbus devices of its capability config. */
   public static EdgeAgent start(EdgeSettings settings) {
-    // TODO: the agent itself lands next; this keeps the launcher compiling against the final API.
-    return new EdgeAgent(settings);
+    return start(settings, DeviceGateways.modbus());
+  }
+
+  /**
+   * Starts an agent on the devices {@code devices} opens.
+   *
+   * @throws energy.dispatch.edge.journal.JournalException when another agent holds the journal
+   * @throws IllegalStateException when the capability config file is missing or invalid
+   */
+  public static EdgeAgent start(EdgeSettings settings, DeviceGatewayFactory devices) {
+    long startNanos = System.nanoTime();
+    EdgeAgent agent = new EdgeAgent(settings, devices);
+    synchronized (agent) {
+      agent.runtime = agent.newRuntime();
+    }
+    LOG.info("Edge agent started edgeId={} in {} ms settings={}", settings.edgeId(),
+        (System.nanoTime() - startNanos) / 1_000_000, settings);
+    return agent;
   }
 
   public EdgeSettings settings() {
     return settings;
   }
 
-  /** Stops the cycle, disconnects (the broker then publishes nothing: the state says offline) and closes the journal. */
+  /** The state as of the last cycle. */
+  public synchronized EdgeStatus status() {
+    return runtime.status();
+  }
+
+  /** Whether the MQTT link is up now. */
+  public synchronized boolean connected() {
+    return runtime != null && runtime.connected();
+  }
+
+  private EdgeRuntime newRuntime() {
+    EdgeRuntime fresh = new EdgeRuntime(settings, devices, this::restart);
+    fresh.start();
+    return fresh;
+  }
+
+  /** Stops every part and starts them again; the restart command is acked by the fresh recovery. */
+  private synchronized void restart(String commandId) {
+    if (closed) {
+      return;
+    }
+    LOG.info("Restarting edgeId={} commandId={}", settings.edgeId(), commandId);
+    runtime.close();
+    try {
+      runtime = newRuntime();
+    } catch (RuntimeException e) {
+      LOG.error("Restart failed edgeId={}; the agent is stopped, start it again", settings.edgeId(), e);
+      closed = true;
+    }
+  }
+
+  /** Stops the cycle, disconnects (the broker publishes the offline last will) and closes the journal. */
   @Override
-  public void close() {}
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    runtime.close();
+    LOG.info("Edge agent stopped edgeId={}", settings.edgeId());
+  }
 }

@@ -1,0 +1,240 @@
+package energy.dispatch.edge;
+
+import energy.dispatch.edge.command.CommandIntake;
+import energy.dispatch.edge.command.CommandLedger;
+import energy.dispatch.edge.command.CommandQueue;
+import energy.dispatch.edge.command.MonotonicClock;
+import energy.dispatch.edge.config.ConfigStore;
+import energy.dispatch.edge.config.ConfigSync;
+import energy.dispatch.edge.control.Controllers;
+import energy.dispatch.edge.cycle.CoreCycle;
+import energy.dispatch.edge.cycle.Holds;
+import energy.dispatch.edge.cycle.Recovery;
+import energy.dispatch.edge.cycle.SiteState;
+import energy.dispatch.edge.cycle.SystemActions;
+import energy.dispatch.edge.device.DeviceGateway;
+import energy.dispatch.edge.journal.Hold;
+import energy.dispatch.edge.journal.Journal;
+import energy.dispatch.edge.mqtt.AckOutbox;
+import energy.dispatch.edge.mqtt.InboundHandler;
+import energy.dispatch.edge.mqtt.MqttLink;
+import energy.dispatch.edge.state.EdgeStatus;
+import energy.dispatch.edge.state.StateEvent;
+import energy.dispatch.edge.state.StateReporter;
+import energy.dispatch.schema.CapabilityConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One lifetime of the agent, from journal open to close: the parts and their threads. The cycle
+ * thread owns the site state; the intake thread takes MQTT messages; the outbox thread sends acks.
+ */
+final class EdgeRuntime implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeRuntime.class);
+  /** Finished commands are remembered this long for dedupe: beyond the session expiry and any command expiry. */
+  static final Duration DEDUPE_WINDOW = Duration.ofDays(8);
+
+  private final EdgeSettings settings;
+  private final DeviceGatewayFactory devices;
+  private final Journal journal;
+  private final AtomicReference<DeviceGateway> gateway = new AtomicReference<>();
+  private final AckOutbox outbox;
+  private final CommandLedger ledger;
+  private final CommandQueue queue;
+  private final SiteState site;
+  private final StateReporter reporter;
+  private final ConfigSync configSync;
+  private final CoreCycle cycle;
+  private final CommandIntake intake;
+  private final ScheduledExecutorService cycleThread;
+  private final ExecutorService intakeThread;
+  private final MqttLink link;
+  private volatile CapabilityConfig config;
+
+  EdgeRuntime(EdgeSettings settings, DeviceGatewayFactory devices, Consumer<String> restart) {
+    this.settings = settings;
+    this.devices = devices;
+    String edgeId = settings.edgeId();
+    ConfigStore store = new ConfigStore(settings.capabilityConfigPath());
+    this.config = store.load();
+    this.journal = Journal.open(settings.journalPath());
+    try {
+      int purged = journal.purgeFinishedBefore(settings.clock().instant().minus(DEDUPE_WINDOW));
+      LOG.info("Journal purged edgeId={} commands={} olderThan={}", edgeId, purged, DEDUPE_WINDOW);
+      this.outbox = new AckOutbox(edgeId, journal);
+      this.ledger = new CommandLedger(journal, outbox, settings.clock());
+      this.queue = new CommandQueue(settings.queueCapacity());
+      this.site = new SiteState(config, Controllers.of(config, journal.controllerSettings(), journal.overrides()),
+          new Holds(journal.holds()));
+      this.gateway.set(devices.open(config));
+      this.cycleThread = Executors.newSingleThreadScheduledExecutor(named("edge-cycle-" + edgeId));
+      this.intakeThread = Executors.newSingleThreadExecutor(named("edge-intake-" + edgeId));
+      AtomicReference<CoreCycle> cycleRef = new AtomicReference<>();
+      this.reporter = new StateReporter(edgeId, () -> cycleRef.get().status(), settings.clock());
+      this.configSync = new ConfigSync(edgeId, store, ledger, () -> config,
+          (next, afterApplied) -> cycleThread.execute(() -> {
+            replaceConfig(next);
+            afterApplied.run();
+          }), reporter, settings.clock());
+      this.cycle = new CoreCycle(site, queue, ledger, gateway::get, systemActions(restart), reporter,
+          settings.clock(), MonotonicClock.system(), settings.defaultHoldSeconds());
+      cycleRef.set(cycle);
+      this.intake = new CommandIntake(edgeId, ledger, queue, () -> config, settings.clock(), MonotonicClock.system(),
+          settings.clockSynchronized(), () -> cycleThread.execute(cycle::applyEmergencies));
+      this.link = new MqttLink(edgeId, settings.secret(), settings.brokerHost(), settings.brokerPort(),
+          StateReporter.offline(edgeId), inbound(), intakeThread, this::linkUp, MonotonicClock.system());
+    } catch (RuntimeException e) {
+      journal.close();
+      throw e;
+    }
+  }
+
+  /** Recovery first, then the cycle on its period, the state report, and the link. */
+  void start() {
+    outbox.attach(link);
+    reporter.attach(link::publish);
+    configSync.attach((topic, payload) -> link.publish(topic, payload, false));
+    cycleThread.execute(guarded("recovery", new Recovery(ledger, intake, gateway::get, site, settings.clock(),
+        settings.defaultHoldSeconds())::run));
+    long periodMillis = config.cyclePeriodMs();
+    cycleThread.scheduleAtFixedRate(guarded("cycle", this::tick), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    long reportMillis = settings.stateReportPeriod().toMillis();
+    cycleThread.scheduleAtFixedRate(guarded("state report", reporter::publishState), reportMillis, reportMillis,
+        TimeUnit.MILLISECONDS);
+    link.connect();
+  }
+
+  EdgeStatus status() {
+    return cycle.status();
+  }
+
+  boolean connected() {
+    return link.connected();
+  }
+
+  private void tick() {
+    configSync.expire(settings.clock().instant());
+    cycle.runOnce();
+  }
+
+  private void linkUp() {
+    outbox.pump();
+    reporter.publishState();
+  }
+
+  private InboundHandler inbound() {
+    return new InboundHandler() {
+      @Override
+      public void command(byte[] payload, OptionalLong messageExpirySec, long receivedNanos) {
+        intake.accept(payload, messageExpirySec, receivedNanos);
+      }
+
+      @Override
+      public void config(byte[] payload) {
+        configSync.onMessage(payload);
+      }
+    };
+  }
+
+  private SystemActions systemActions(Consumer<String> restart) {
+    return new SystemActions() {
+      @Override
+      public void restart(String commandId) {
+        Thread restarter = new Thread(() -> restart.accept(commandId), "edge-restart-" + settings.edgeId());
+        restarter.start();
+      }
+
+      @Override
+      public void syncConfig(String commandId) {
+        configSync.request(commandId);
+      }
+    };
+  }
+
+  /**
+   * A new config becomes the baseline: devices reopened, controllers as configured (modes, run
+   * list and overrides start again from it), holds on channels that no longer exist dropped.
+   */
+  private void replaceConfig(CapabilityConfig next) {
+    CapabilityConfig previous = config;
+    if (next.version() == previous.version()) {
+      LOG.info("Config version {} already in force edgeId={}", next.version(), settings.edgeId());
+      return;
+    }
+    journal.update(changes -> changes.clearControllerSettings());
+    DeviceGateway old = gateway.getAndSet(devices.open(next));
+    old.close();
+    site.replace(next, Controllers.of(next, List.of(), List.of()));
+    dropHoldsWithoutChannel(next);
+    config = next;
+    LOG.info("Config applied edgeId={} version={} previousVersion={}", settings.edgeId(), next.version(),
+        previous.version());
+    // TODO: a new cycle_period_ms takes effect at the next agent start; the running schedule keeps the old period.
+    reporter.report(new StateEvent(StateEvent.CONFIG_APPLIED,
+        Map.of("config_version", next.version(), "previous_version", previous.version())));
+  }
+
+  private void dropHoldsWithoutChannel(CapabilityConfig next) {
+    for (Hold hold : site.holds().all()) {
+      String[] parts = hold.channelKey().split("/", 2);
+      if (next.device(parts[0]).flatMap(d -> d.channel(parts[1])).isEmpty()) {
+        journal.update(changes -> changes.removeHold(hold.channelKey()));
+        site.holds().remove(hold.channelKey());
+      }
+    }
+  }
+
+  private Runnable guarded(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.error("{} failed edgeId={}; the next run goes ahead", what, settings.edgeId(), e);
+      }
+    };
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public void close() {
+    link.close();
+    shutdown(intakeThread);
+    shutdown(cycleThread);
+    outbox.close();
+    DeviceGateway current = gateway.get();
+    if (current != null) {
+      current.close();
+    }
+    journal.close();
+  }
+
+  private static void shutdown(ExecutorService executor) {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package energy.dispatch.edge.cycle;
+
+import energy.dispatch.edge.command.CommandLedger;
+import energy.dispatch.edge.command.QueuedCommand;
+import energy.dispatch.edge.control.Controllers;
+import energy.dispatch.edge.journal.ControllerSetting;
+import energy.dispatch.edge.journal.ParameterOverride;
+import energy.dispatch.schema.Ack;
+import energy.dispatch.schema.Command;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The commands that change a controller rather than a device: {@code mode_change},
+ * {@code scheduler} and {@code config_override}. Each journals the new state with its result,
+ * then applies it, so a restart finds exactly what was acked.
+ */
+final class ControllerCommandHandlers {
+
+  static final String SCHEDULER_START = "start";
+
+  private final CommandLedger ledger;
+  private final Clock clock;
+
+  ControllerCommandHandlers(CommandLedger ledger, Clock clock) {
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  void modeChange(QueuedCommand queued, SiteState site) {
+    Command command = queued.command();
+    String controller = command.target().controller();
+    String mode = command.value().asText();
+    ControllerSetting current = site.controllers().setting(controller);
+    ControllerSetting changed = new ControllerSetting(controller, Optional.of(mode), current.enabled());
+    ledger.result(Ack.executed(command.commandId(), clock.instant()), changes -> changes.putControllerSetting(changed));
+    site.controllers().mode(controller, mode);
+  }
+
+  void scheduler(QueuedCommand queued, SiteState site) {
+    Command command = queued.command();
+    String controller = command.target().controller();
+    boolean enabled = SCHEDULER_START.equals(command.value().asText());
+    ControllerSetting current = site.controllers().setting(controller);
+    ControllerSetting changed = new ControllerSetting(controller, current.mode(), Optional.of(enabled));
+    ledger.result(Ack.executed(command.commandId(), clock.instant()), changes -> changes.putControllerSetting(changed));
+    site.controllers().enabled(controller, enabled);
+  }
+
+  void configOverride(QueuedCommand queued, SiteState site) {
+    Command command = queued.command();
+    Instant now = clock.instant();
+    ParameterOverride override = new ParameterOverride(command.target().controller(), command.target().parameter(),
+        command.value(), command.commandId(), now.plusSeconds(command.durationSec()));
+    ledger.result(Ack.executed(command.commandId(), now), changes -> changes.putOverride(override));
+    Controllers controllers = site.controllers();
+    controllers.putOverride(override);
+  }
+}

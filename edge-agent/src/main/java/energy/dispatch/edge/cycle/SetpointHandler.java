@@ -1,0 +1,101 @@
+package energy.dispatch.edge.cycle;
+
+import energy.dispatch.edge.command.CommandLedger;
+import energy.dispatch.edge.command.QueuedCommand;
+import energy.dispatch.edge.control.Limited;
+import energy.dispatch.edge.device.DeviceException;
+import energy.dispatch.edge.device.DeviceGateway;
+import energy.dispatch.edge.journal.Hold;
+import energy.dispatch.edge.state.StateEvent;
+import energy.dispatch.edge.state.StateEvents;
+import energy.dispatch.schema.Ack;
+import energy.dispatch.schema.AckStatus;
+import energy.dispatch.schema.Command;
+import energy.dispatch.schema.ErrorCode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a setpoint: safety limits first (battery setpoint only), then the intent in the journal,
+ * the device write with read-back, the result and the hold in one transaction. A {@code null}
+ * value releases the channel's hold instead, and the controllers take the channel back.
+ */
+final class SetpointHandler implements CommandHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SetpointHandler.class);
+
+  private final Supplier<DeviceGateway> gateway;
+  private final CommandLedger ledger;
+  private final Clock clock;
+  private final int defaultHoldSeconds;
+  private final StateEvents events;
+
+  SetpointHandler(
+      Supplier<DeviceGateway> gateway, CommandLedger ledger, Clock clock, int defaultHoldSeconds, StateEvents events) {
+    this.gateway = gateway;
+    this.ledger = ledger;
+    this.clock = clock;
+    this.defaultHoldSeconds = defaultHoldSeconds;
+    this.events = events;
+  }
+
+  @Override
+  public void apply(QueuedCommand queued, SiteState site) {
+    Command command = queued.command();
+    if (command.isRelease()) {
+      release(command, site);
+    } else {
+      write(command, site);
+    }
+  }
+
+  private void write(Command command, SiteState site) {
+    String channelKey = command.target().channelKey();
+    double requested = command.value().asDouble();
+    Limited limited = site.isBatterySetpoint(channelKey)
+        ? site.batteryLimits().apply(requested)
+        : new Limited(requested, requested, Optional.empty());
+
+    ledger.intent(command.commandId(), limited.appliedWatts());
+    double confirmed;
+    try {
+      confirmed = gateway.get().write(command.target().deviceId(), command.target().channel(), limited.appliedWatts());
+    } catch (DeviceException e) {
+      ledger.result(Ack.of(command.commandId(), AckStatus.FAILED, clock.instant(), e.error()));
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("Device write threw commandId={} channel={}", command.commandId(), channelKey, e);
+      ledger.result(Acks.failed(command.commandId(), clock.instant(), ErrorCode.OUTCOME_UNKNOWN,
+          "the write to " + channelKey + " failed unexpectedly (" + e.getMessage()
+              + "); the device may or may not hold the value, read it before retrying"));
+      return;
+    }
+    site.inputs().put(channelKey, confirmed);
+    hold(command, site, channelKey, requested, limited);
+  }
+
+  private void hold(Command command, SiteState site, String channelKey, double requested, Limited limited) {
+    Instant now = clock.instant();
+    int holdSeconds = command.holdSec() != null ? command.holdSec() : defaultHoldSeconds;
+    Hold hold = new Hold(channelKey, command.commandId(), requested, now.plusSeconds(holdSeconds));
+    Ack ack = limited.changed()
+        ? Acks.executedLimited(command.commandId(), now, limited.appliedWatts(), limited.limitedBy().orElseThrow())
+        : Ack.executed(command.commandId(), now);
+    ledger.result(ack, changes -> changes.putHold(hold));
+    site.holds().put(hold);
+  }
+
+  private void release(Command command, SiteState site) {
+    String channelKey = command.target().channelKey();
+    Optional<Hold> released = site.holds().get(channelKey);
+    ledger.result(Ack.executed(command.commandId(), clock.instant()), changes -> changes.removeHold(channelKey));
+    site.holds().remove(channelKey);
+    released.ifPresent(hold -> events.report(new StateEvent(StateEvent.HOLD_RELEASED, Map.of(
+        "channel", channelKey, "command_id", hold.commandId(), "released_by", command.commandId()))));
+  }
+}

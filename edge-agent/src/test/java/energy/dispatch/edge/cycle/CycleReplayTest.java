@@ -1,0 +1,340 @@
+package energy.dispatch.edge.cycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import energy.dispatch.edge.state.StateEvent;
+import energy.dispatch.edge.testing.EdgeHarness;
+import energy.dispatch.edge.testing.FakeClock;
+import energy.dispatch.edge.testing.SiteModelGateway;
+import energy.dispatch.schema.Ack;
+import energy.dispatch.schema.AckStatus;
+import energy.dispatch.schema.ErrorDetail;
+import energy.dispatch.simulator.SiteModel;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Core Cycle and its controllers against the site model, on a fake clock, one second per cycle. */
+class CycleReplayTest {
+
+  @TempDir
+  Path directory;
+
+  private EdgeHarness edge;
+
+  @AfterEach
+  void close() {
+    if (edge != null) {
+      edge.close();
+    }
+  }
+
+  private EdgeHarness start(SiteModel model) {
+    edge = new EdgeHarness(directory, new SiteModelGateway(model), FakeClock.at("2026-02-15T14:30:00Z"));
+    return edge;
+  }
+
+  private static SiteModel site(double capacityWh, double socPercent, double loadWatts, double pvWatts) {
+    SiteModel model = new SiteModel(capacityWh, 100_000, 100_000, socPercent);
+    model.setLoadWatts(loadWatts);
+    model.setPvWatts(pvWatts);
+    return model;
+  }
+
+  @Test
+  void peak_shaving_holds_grid_import_at_the_limit_until_soc_reaches_min_soc() {
+    SiteModel model = site(20_000, 20, 70_000, 0);
+    start(model);
+    edge.send(edge.commands.modeChange("ps-on", "peak_shaving", "on"));
+    edge.cycle();
+    assertThat(edge.resultFor("ps-on").status()).isEqualTo(AckStatus.EXECUTED);
+
+    int cycles = 0;
+    while (model.socPercent() > 10.05 && cycles++ < 3_600) {
+      assertThat(model.gridPowerWatts()).isEqualTo(50_000);
+      edge.step();
+    }
+    for (int i = 0; i < 10; i++) {
+      edge.step();
+    }
+
+    assertThat(cycles).isBetween(300, 3_600);
+    assertThat(model.socPercent()).isBetween(9.9, 10.05);
+    assertThat(model.batteryPowerWatts()).isZero();
+    assertThat(model.gridPowerWatts()).isEqualTo(70_000);
+  }
+
+  @Test
+  void peak_shaving_recharges_below_the_recharge_limit() {
+    SiteModel model = site(200_000, 50, 10_000, 0);
+    start(model);
+    edge.send(edge.commands.modeChange("ps-on", "peak_shaving", "on"));
+    edge.step();
+
+    assertThat(model.batteryPowerWatts()).isEqualTo(20_000);
+    assertThat(model.gridPowerWatts()).isEqualTo(30_000);
+  }
+
+  @Test
+  void balancing_drives_grid_power_to_zero() {
+    SiteModel model = site(200_000, 50, 40_000, 15_000);
+    start(model);
+    edge.send(edge.commands.scheduler("bal-start", "balancing", "start"));
+    edge.step();
+
+    assertThat(model.gridPowerWatts()).isZero();
+    assertThat(model.batteryPowerWatts()).isEqualTo(-25_000);
+  }
+
+  @Test
+  void a_setpoint_holds_its_channel_against_balancing_until_the_hold_ends() {
+    SiteModel model = site(200_000, 50, 40_000, 15_000);
+    start(model);
+    edge.send(edge.commands.scheduler("bal-start", "balancing", "start"));
+    edge.step();
+    edge.send(edge.commands.setpoint("sp-50k", 50_000).put("hold_sec", 60));
+    edge.step();
+
+    assertThat(edge.statusesFor("sp-50k")).containsExactly(AckStatus.DELIVERED, AckStatus.EXECUTED);
+    for (int second = 1; second < 60; second++) {
+      assertThat(model.setpointWatts()).as("second %d of the hold", second).isEqualTo(50_000);
+      edge.step();
+    }
+    edge.step();
+
+    assertThat(edge.events(StateEvent.HOLD_ENDED)).singleElement()
+        .satisfies(event -> assertThat(event.details()).containsEntry("command_id", "sp-50k"));
+    assertThat(model.gridPowerWatts()).isZero();
+    assertThat(edge.site.holds().all()).isEmpty();
+  }
+
+  @Test
+  void a_null_setpoint_releases_the_hold_and_the_controllers_take_the_channel_back() {
+    SiteModel model = site(200_000, 50, 40_000, 15_000);
+    start(model);
+    edge.send(edge.commands.scheduler("bal-start", "balancing", "start"));
+    edge.send(edge.commands.setpoint("sp-50k", 50_000));
+    edge.step();
+    assertThat(model.setpointWatts()).isEqualTo(50_000);
+
+    edge.send(edge.commands.setpoint("sp-release", null));
+    edge.step();
+
+    assertThat(edge.resultFor("sp-release").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(edge.events(StateEvent.HOLD_RELEASED)).hasSize(1);
+    assertThat(model.gridPowerWatts()).isZero();
+  }
+
+  @Test
+  void with_no_controller_running_the_battery_idles_once_its_hold_ends() {
+    SiteModel model = site(200_000, 50, 40_000, 15_000);
+    start(model);
+    edge.send(edge.commands.setpoint("sp-short", 30_000).put("hold_sec", 5));
+    edge.step();
+    assertThat(model.setpointWatts()).isEqualTo(30_000);
+
+    edge.step(Duration.ofSeconds(5));
+
+    assertThat(model.setpointWatts()).isZero();
+  }
+
+  @Test
+  void emergency_is_applied_at_once_and_supersedes_what_is_queued_for_the_channel() {
+    SiteModel model = site(200_000, 50, 40_000, 15_000);
+    start(model);
+    edge.cycle();
+    edge.send(edge.commands.setpoint("sp-normal", 30_000));
+    edge.send(edge.commands.setpoint("sp-high", 40_000).put("priority", "high"));
+    edge.send(edge.commands.setpoint("sp-emergency", -10_000).put("priority", "emergency"));
+
+    assertThat(model.setpointWatts()).as("applied before the next cycle").isEqualTo(-10_000);
+    assertThat(edge.resultFor("sp-normal").status()).isEqualTo(AckStatus.SUPERSEDED);
+    assertThat(edge.resultFor("sp-high").status()).isEqualTo(AckStatus.SUPERSEDED);
+    assertThat(edge.resultFor("sp-emergency").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(edge.gateway.setpointWrites()).isEqualTo(1);
+  }
+
+  @Test
+  void a_newer_setpoint_supersedes_an_older_queued_one() {
+    SiteModel model = site(200_000, 50, 40_000, 15_000);
+    start(model);
+    edge.send(edge.commands.setpoint("sp-old", 10_000));
+    edge.send(edge.commands.setpoint("sp-new", 20_000));
+    edge.step();
+
+    assertThat(edge.resultFor("sp-old").status()).isEqualTo(AckStatus.SUPERSEDED);
+    assertThat(edge.resultFor("sp-old").error().code()).isEqualTo("superseded_by_newer");
+    assertThat(edge.resultFor("sp-new").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(model.setpointWatts()).isEqualTo(20_000);
+  }
+
+  @Test
+  void higher_priorities_apply_first_and_equal_ones_in_arrival_order() {
+    start(site(200_000, 50, 40_000, 15_000));
+    edge.send(edge.commands.override("n1", "peak_shaving", "PeakLimit", 40_000, 600));
+    edge.send(edge.commands.modeChange("h1", "peak_shaving", "on").put("priority", "high"));
+    edge.send(edge.commands.scheduler("n2", "balancing", "start"));
+    edge.cycle();
+
+    assertThat(edge.acks.stream().filter(ack -> ack.status() == AckStatus.EXECUTED).map(Ack::commandId))
+        .containsExactly("h1", "n1", "n2");
+  }
+
+  @Test
+  void a_full_queue_answers_queue_full() {
+    edge = new EdgeHarness(directory, new SiteModelGateway(site(200_000, 50, 0, 0)),
+        FakeClock.at("2026-02-15T14:30:00Z"), 2);
+    edge.send(edge.commands.modeChange("q1", "peak_shaving", "on"));
+    edge.send(edge.commands.scheduler("q2", "balancing", "start"));
+    edge.send(edge.commands.scheduler("q3", "balancing", "stop"));
+
+    assertThat(edge.resultFor("q3").status()).isEqualTo(AckStatus.REJECTED);
+    assertThat(edge.resultFor("q3").error().code()).isEqualTo("queue_full");
+    assertThat(edge.queue.depth()).isEqualTo(2);
+  }
+
+  @Test
+  void a_setpoint_that_the_min_soc_guard_limits_is_acked_with_what_was_applied() {
+    SiteModel model = site(200_000, 10, 40_000, 0);
+    start(model);
+    edge.send(edge.commands.setpoint("sp-discharge", -30_000));
+    edge.step();
+
+    Ack result = edge.resultFor("sp-discharge");
+    assertThat(result.status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(result.appliedValue().asDouble()).isZero();
+    assertThat(result.limitedBy()).isEqualTo("min_soc");
+    assertThat(model.setpointWatts()).isZero();
+  }
+
+  @Test
+  void a_setpoint_above_the_batterys_charge_power_is_limited_to_it() {
+    SiteModel model = new SiteModel(200_000, 50_000, 100_000, 50);
+    start(model);
+    edge.send(edge.commands.setpoint("sp-big", 80_000));
+    edge.step();
+
+    Ack result = edge.resultFor("sp-big");
+    assertThat(result.appliedValue().asDouble()).isEqualTo(50_000);
+    assertThat(result.limitedBy()).isEqualTo("max_charge_power");
+    assertThat(model.setpointWatts()).isEqualTo(50_000);
+  }
+
+  @Test
+  void a_held_discharge_yields_to_min_soc_when_the_battery_gets_there() {
+    SiteModel model = site(10_000, 10.5, 40_000, 0);
+    start(model);
+    edge.send(edge.commands.setpoint("sp-discharge", -20_000));
+    for (int i = 0; i < 30; i++) {
+      edge.step();
+    }
+
+    assertThat(edge.resultFor("sp-discharge").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(model.setpointWatts()).isZero();
+    assertThat(edge.events(StateEvent.HOLD_LIMITED)).singleElement()
+        .satisfies(event -> assertThat(event.details()).containsEntry("limited_by", "min_soc"));
+  }
+
+  @Test
+  void a_command_past_its_expiry_is_acked_expired_and_never_written() {
+    SiteModel model = site(200_000, 50, 40_000, 0);
+    start(model);
+    edge.send(edge.commands.setpoint("sp-late", 30_000).put("expires_at", "2026-02-15T14:29:00Z"));
+    edge.step();
+
+    assertThat(edge.statusesFor("sp-late")).containsExactly(AckStatus.EXPIRED);
+    assertThat(edge.gateway.setpointWrites()).isZero();
+  }
+
+  @Test
+  void a_command_whose_message_expiry_runs_out_in_the_queue_is_expired_before_the_write() {
+    SiteModel model = site(200_000, 50, 40_000, 0);
+    start(model);
+    edge.sendWithMessageExpiry(edge.commands.setpoint("sp-msg", 30_000).put("expires_at", "2026-02-16T00:00:00Z"), 2);
+    edge.clock.advance(Duration.ofSeconds(3));
+    edge.cycle();
+
+    assertThat(edge.statusesFor("sp-msg")).containsExactly(AckStatus.DELIVERED, AckStatus.EXPIRED);
+    assertThat(edge.resultFor("sp-msg").error().code()).isEqualTo("deadline_passed");
+    assertThat(edge.gateway.setpointWrites()).isZero();
+  }
+
+  @Test
+  void a_device_error_fails_only_its_command_and_the_cycle_goes_on() {
+    SiteModel model = site(200_000, 50, 40_000, 0);
+    start(model);
+    edge.gateway.failNextWrite(ErrorDetail.modbusException(4, "server device failure"));
+    edge.send(edge.commands.setpoint("sp-fails", 30_000));
+    edge.send(edge.commands.modeChange("ps-on", "peak_shaving", "on"));
+    edge.step();
+    edge.send(edge.commands.setpoint("sp-works", 20_000));
+    edge.step();
+
+    assertThat(edge.resultFor("sp-fails").status()).isEqualTo(AckStatus.FAILED);
+    assertThat(edge.resultFor("sp-fails").error().code()).isEqualTo("modbus_exception:04");
+    assertThat(edge.resultFor("ps-on").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(edge.resultFor("sp-works").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(model.setpointWatts()).isEqualTo(20_000);
+  }
+
+  @Test
+  void an_unreachable_battery_fails_its_setpoint_with_device_unreachable() {
+    start(site(200_000, 50, 40_000, 0));
+    edge.gateway.batteryUnreachable(true);
+    edge.send(edge.commands.setpoint("sp-unreachable", 30_000));
+    edge.step();
+
+    assertThat(edge.resultFor("sp-unreachable").error().code()).isEqualTo("device_unreachable");
+    assertThat(edge.site.holds().all()).isEmpty();
+  }
+
+  @Test
+  void a_config_override_reverts_by_itself_and_the_revert_is_reported() {
+    SiteModel model = site(20_000, 12, 70_000, 0);
+    start(model);
+    edge.send(edge.commands.modeChange("ps-on", "peak_shaving", "on"));
+    edge.send(edge.commands.override("minsoc-15", "min_soc", "MinSoc", 15, 60));
+    edge.step();
+    assertThat(model.batteryPowerWatts()).as("12 %% is below the overridden MinSoc").isZero();
+
+    edge.step(Duration.ofSeconds(60));
+
+    assertThat(edge.events(StateEvent.OVERRIDE_REVERTED)).singleElement().satisfies(event -> assertThat(
+        event.details()).containsEntry("command_id", "minsoc-15").containsEntry("parameter", "MinSoc"));
+    edge.step();
+    assertThat(model.batteryPowerWatts()).as("back to MinSoc 10 %%: peak shaving discharges").isEqualTo(-20_000);
+  }
+
+  @Test
+  void scheduler_stop_takes_a_controller_out_of_the_run_list() {
+    SiteModel model = site(200_000, 50, 40_000, 15_000);
+    start(model);
+    edge.send(edge.commands.scheduler("bal-start", "balancing", "start"));
+    edge.step();
+    assertThat(model.gridPowerWatts()).isZero();
+
+    edge.send(edge.commands.scheduler("bal-stop", "balancing", "stop"));
+    edge.step();
+
+    assertThat(model.batteryPowerWatts()).isZero();
+    assertThat(edge.cycle.status().controllers().get("balancing").toString()).contains("enabled=false");
+  }
+
+  @Test
+  void the_status_reports_holds_overrides_queue_and_cycle_measurements() {
+    start(site(200_000, 50, 40_000, 15_000));
+    edge.send(edge.commands.setpoint("sp-held", 10_000));
+    edge.send(edge.commands.override("pl", "peak_shaving", "PeakLimit", 45_000, 600));
+    edge.step();
+
+    var status = edge.cycle.status();
+    assertThat(status.configVersion()).isEqualTo(1);
+    assertThat(status.holds()).singleElement().satisfies(hold -> assertThat(hold.commandId()).isEqualTo("sp-held"));
+    assertThat(status.overrides()).singleElement().satisfies(o -> assertThat(o.parameter()).isEqualTo("PeakLimit"));
+    assertThat(status.queueDepth()).isZero();
+    assertThat(status.lastCycleMs()).isGreaterThanOrEqualTo(0);
+    assertThat(status.cycleOverruns()).isZero();
+  }
+}
