@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         SimulatorCommand.class,
         SendCommand.class,
         TokenCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Dispatch {

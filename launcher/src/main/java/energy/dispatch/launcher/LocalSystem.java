@@ -42,6 +42,7 @@ public final class LocalSystem implements AutoCloseable {
   private final Map<String, Site> sites = new LinkedHashMap<>();
   private EmbeddedBroker broker;
   private CloudApi cloud;
+  private String cloudSecret;
 
   private LocalSystem() {}
 
@@ -67,7 +68,7 @@ public final class LocalSystem implements AutoCloseable {
   }
 
   private void startAll(Options options) {
-    String cloudSecret = CredentialHash.newSecret();
+    cloudSecret = CredentialHash.newSecret();
     CloudSettings base = options.cloudSettings();
     Map<String, String> edgeSecrets = prepareDatabase(base, options);
     broker = push(EmbeddedBroker.start(
@@ -146,6 +147,19 @@ public final class LocalSystem implements AutoCloseable {
       throw new IllegalArgumentException("no site for edge " + edgeId);
     }
     return site;
+  }
+
+  /**
+   * Registers an edge without starting a site for it, and returns its secret; the broker admits it
+   * once its credential cache refreshed (within seconds).
+   */
+  public String registerBareEdge(String edgeId) {
+    return cloud.registerEdge(edgeId, siteOf(edgeId));
+  }
+
+  /** The secret the cloud authenticates to the broker with (for tools that act as the cloud). */
+  public String cloudMqttSecret() {
+    return cloudSecret;
   }
 
   /** A development token of the demo operator (demo mode only). */
