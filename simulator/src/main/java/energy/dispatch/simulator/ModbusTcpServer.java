@@ -137,7 +137,12 @@ final class ModbusTcpServer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      log.error("Modbus simulator on port={} dropped a connection after an unexpected failure", port, e);
+      if (socket.isClosed()) {
+        // stop() closed the socket while the connection was being set up
+        log.debug("Modbus simulator on port={}: connection closed while opening ({})", port, e.getMessage());
+      } else {
+        log.error("Modbus simulator on port={} dropped a connection after an unexpected failure", port, e);
+      }
     } finally {
       connections.remove(socket);
       closeQuietly(socket);

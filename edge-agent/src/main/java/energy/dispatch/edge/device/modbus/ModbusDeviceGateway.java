@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -56,12 +55,19 @@ public final class ModbusDeviceGateway implements DeviceGateway {
    */
   public record Settings(Duration requestTimeout, Duration connectTimeout, Duration minBackoff, Duration maxBackoff) {
     public Settings {
-      Objects.requireNonNull(requestTimeout, "requestTimeout");
-      Objects.requireNonNull(connectTimeout, "connectTimeout");
-      if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0) {
+      if (!positive(requestTimeout) || !positive(connectTimeout)) {
+        // a zero socket timeout would mean waiting for ever
+        throw new IllegalArgumentException("timeouts must be above zero, got requestTimeout=" + requestTimeout
+            + " connectTimeout=" + connectTimeout);
+      }
+      if (!positive(minBackoff) || maxBackoff.compareTo(minBackoff) < 0) {
         throw new IllegalArgumentException("back-off must be above zero with maxBackoff >= minBackoff, got "
             + minBackoff + " and " + maxBackoff);
       }
+    }
+
+    private static boolean positive(Duration duration) {
+      return duration.toMillis() > 0;
     }
 
     /** 500 ms per request, 1 s to connect, reconnects after 100 ms doubling up to 5 s. */

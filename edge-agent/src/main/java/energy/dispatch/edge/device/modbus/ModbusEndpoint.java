@@ -38,6 +38,7 @@ final class ModbusEndpoint implements AutoCloseable {
   private final Object exchangeLock = new Object();
   private ModbusTCPTransport transport; // guarded by exchangeLock; null while disconnected
   private int lastTransactionId; // guarded by exchangeLock
+  private boolean answering; // guarded by exchangeLock: the current connection has answered a request
   private Duration backoff; // guarded by this
   private boolean reconnectScheduled; // guarded by this
   private volatile boolean connected;
@@ -100,6 +101,10 @@ final class ModbusEndpoint implements AutoCloseable {
         dropLocked(deviceId, mismatch);
         throw unreachable(deviceId, "answered out of turn (" + mismatch + "); the connection was reset", null);
       }
+      if (!answering) {
+        answering = true;
+        log.info("Modbus endpoint={} answers (deviceId={})", address(), deviceId);
+      }
       return response;
     }
   }
@@ -143,8 +148,15 @@ final class ModbusEndpoint implements AutoCloseable {
 
   private void dropLocked(String deviceId, String reason) {
     closeTransport();
-    log.warn("Modbus endpoint={} lost (deviceId={}: {}); commands to its devices fail with device_unreachable "
-        + "while it reconnects in the background", address(), deviceId, reason);
+    if (answering) {
+      log.warn("Modbus endpoint={} lost (deviceId={}: {}); commands to its devices fail with device_unreachable "
+          + "while it reconnects in the background. Check the device and the network path to it",
+          address(), deviceId, reason);
+    } else {
+      // it never answered on this connection: the loss was reported already, report only recovery
+      log.debug("Modbus endpoint={} still failing (deviceId={}: {})", address(), deviceId, reason);
+    }
+    answering = false;
     scheduleReconnect();
   }
 
@@ -181,7 +193,7 @@ final class ModbusEndpoint implements AutoCloseable {
     }
     try {
       install(open());
-      log.info("Modbus endpoint={} reconnected", address());
+      log.debug("Modbus endpoint={} reconnected", address());
     } catch (IOException e) {
       log.debug("Modbus endpoint={} still unreachable: {}", address(), e.getMessage());
       scheduleReconnect();

@@ -16,6 +16,13 @@ import energy.dispatch.testing.FreePorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -171,10 +178,66 @@ class ModbusDeviceGatewayTest {
   }
 
   @Test
+  void channel_the_device_refuses_is_left_out_of_read_all_and_the_rest_is_read() throws IOException {
+    gateway.close();
+    gateway = new ModbusDeviceGateway(siteConfig(simulator.port(), config -> registerOf(config, "Soc", 12)), FAST);
+
+    Map<String, Double> values = gateway.readAll();
+
+    assertThat(values).doesNotContainKey("bms_main/Soc").containsEntry("bms_main/CapacityWh", 200_000.0)
+        .containsEntry("site_load/ActivePower", 40_000.0);
+    expectError(() -> gateway.read("bms_main", "Soc"), "modbus_exception:02", "illegal data address", "register 12");
+  }
+
+  @Test
+  void settings_without_a_timeout_are_refused() {
+    assertThatThrownBy(() -> new ModbusDeviceGateway.Settings(Duration.ZERO, Duration.ofSeconds(1),
+        Duration.ofMillis(100), Duration.ofSeconds(5))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("requestTimeout");
+    assertThatThrownBy(() -> new ModbusDeviceGateway.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Duration.ofSeconds(5), Duration.ofMillis(100))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBackoff");
+  }
+
+  @Test
   void config_errors_name_device_and_channel() {
     expectError(() -> gateway.write("bms_spare", "SetActivePower", 1), "unknown_device", "bms_spare");
     expectError(() -> gateway.write("bms_main", "Nope", 1), "unknown_channel", "Nope");
     expectError(() -> gateway.write("bms_main", "Soc", 1), "channel_not_writable", "bms_main/Soc");
+  }
+
+  @Test
+  void write_only_channel_is_written_without_read_back_and_cannot_be_read() throws Exception {
+    gateway.close();
+    gateway = new ModbusDeviceGateway(siteConfig(simulator.port(), config -> accessOf(config, "SetActivePower", "write")),
+        FAST);
+
+    assertThat(gateway.write("bms_main", "SetActivePower", 40_000)).isEqualTo(40_000);
+    assertThat(simulator.model().setpointWatts()).isEqualTo(40_000);
+    expectError(() -> gateway.read("bms_main", "SetActivePower"), "unknown_channel", "write-only");
+    assertThat(gateway.readAll()).doesNotContainKey("bms_main/SetActivePower");
+  }
+
+  @Test
+  void concurrent_callers_on_one_connection_each_get_their_own_answer() throws Exception {
+    Map<String, Double> expected = Map.of("site_load", 40_000.0, "pv_inverter", 15_000.0, "grid_meter", 25_000.0);
+    ExecutorService callers = Executors.newFixedThreadPool(expected.size());
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      expected.forEach((deviceId, watts) -> results.add(callers.submit(() -> {
+        for (int i = 0; i < 50; i++) {
+          if (gateway.read(deviceId, "ActivePower") != watts) {
+            return false;
+          }
+        }
+        return true;
+      })));
+      for (Future<Boolean> result : results) {
+        assertThat(result.get(30, TimeUnit.SECONDS)).isTrue();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
   }
 
   @Test
@@ -253,6 +316,22 @@ class ModbusDeviceGatewayTest {
         ((ObjectNode) device).put("unit_id", unitId);
       }
     });
+  }
+
+  private static void registerOf(JsonNode config, String channelName, int register) {
+    config.get("devices").forEach(device -> device.get("channels").forEach(channel -> {
+      if (channel.get("name").asText().equals(channelName)) {
+        ((ObjectNode) channel).put("register", register);
+      }
+    }));
+  }
+
+  private static void accessOf(JsonNode config, String channelName, String access) {
+    config.get("devices").forEach(device -> device.get("channels").forEach(channel -> {
+      if (channel.get("name").asText().equals(channelName)) {
+        ((ObjectNode) channel).put("access", access);
+      }
+    }));
   }
 
   private static void scaleRegisterOf(JsonNode config, int register) {

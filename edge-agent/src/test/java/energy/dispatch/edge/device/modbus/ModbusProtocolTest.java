@@ -1,0 +1,131 @@
+package energy.dispatch.edge.device.modbus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.dispatch.edge.device.DeviceException;
+import energy.dispatch.schema.CapabilityConfig;
+import energy.dispatch.schema.CapabilityConfig.Channel;
+import energy.dispatch.schema.CapabilityConfig.Device;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway against a device that answers with malformed or mismatched frames, which the
+ * simulator never sends: a scripted Modbus TCP server on a free port.
+ */
+class ModbusProtocolTest {
+
+  private static final ModbusDeviceGateway.Settings FAST = new ModbusDeviceGateway.Settings(
+      Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofMillis(20), Duration.ofMillis(200));
+
+  @Test
+  void answer_to_another_transaction_is_refused_and_the_connection_reset() throws Exception {
+    try (ScriptedDevice device = new ScriptedDevice(answer -> {
+      answer.putShort(0, (short) (answer.getShort(0) + 1));
+      return answer;
+    }); ModbusDeviceGateway gateway = new ModbusDeviceGateway(config(device.port()), FAST)) {
+      assertThatThrownBy(() -> gateway.read("meter", "ActivePower"))
+          .isInstanceOfSatisfying(DeviceException.class, e -> {
+            assertThat(e.error().code()).isEqualTo("device_unreachable");
+            assertThat(e.getMessage()).contains("answered out of turn").contains("transaction");
+          });
+      assertThat(gateway.reachable("meter")).isFalse();
+    }
+  }
+
+  @Test
+  void answer_for_another_unit_is_refused() throws Exception {
+    try (ScriptedDevice device = new ScriptedDevice(answer -> answer.put(6, (byte) 7));
+        ModbusDeviceGateway gateway = new ModbusDeviceGateway(config(device.port()), FAST)) {
+      assertThatThrownBy(() -> gateway.read("meter", "ActivePower"))
+          .isInstanceOfSatisfying(DeviceException.class, e -> assertThat(e.getMessage()).contains("unit 7, expected 1"));
+    }
+  }
+
+  @Test
+  void answer_with_too_few_registers_is_refused() throws Exception {
+    try (ScriptedDevice device = new ScriptedDevice(answer -> {
+      ByteBuffer shorter = ByteBuffer.allocate(answer.capacity() - 2).put(answer.array(), 0, answer.capacity() - 2);
+      shorter.putShort(4, (short) (shorter.getShort(4) - 2)).put(8, (byte) (shorter.get(8) - 2));
+      return shorter;
+    }); ModbusDeviceGateway gateway = new ModbusDeviceGateway(config(device.port()), FAST)) {
+      assertThatThrownBy(() -> gateway.read("meter", "ActivePower"))
+          .isInstanceOfSatisfying(DeviceException.class, e -> {
+            assertThat(e.error().code()).isEqualTo("device_unreachable");
+            assertThat(e.getMessage()).contains("answered 1 registers for a read of 2");
+          });
+    }
+  }
+
+  private static CapabilityConfig config(int port) {
+    Channel power = new Channel("ActivePower", 0, "int32", null, null, null, null, "W", "read", null, null, null);
+    return new CapabilityConfig("edge_test", 1, null,
+        List.of(new Device("meter", "meter", "127.0.0.1", port, 1, List.of(power))), null);
+  }
+
+  /**
+   * Answers every read of holding registers with words 0x0001, 0x0002, ... after passing the
+   * correct frame through {@code tamper}. One connection at a time.
+   */
+  private static final class ScriptedDevice implements AutoCloseable {
+    private final ServerSocket server;
+    private final Thread thread;
+
+    ScriptedDevice(UnaryOperator<ByteBuffer> tamper) throws IOException {
+      server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      thread = new Thread(() -> serve(tamper), "scripted-modbus-device");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private void serve(UnaryOperator<ByteBuffer> tamper) {
+      while (!server.isClosed()) {
+        try (Socket socket = server.accept()) {
+          socket.setTcpNoDelay(true);
+          DataInputStream in = new DataInputStream(socket.getInputStream());
+          DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+          while (true) {
+            byte[] header = new byte[7];
+            in.readFully(header);
+            byte[] pdu = new byte[ByteBuffer.wrap(header).getShort(4) - 1];
+            in.readFully(pdu);
+            out.write(tamper.apply(answer(header, pdu)).array());
+            out.flush();
+          }
+        } catch (IOException e) {
+          // the client went away or the test ended; wait for the next connection
+        }
+      }
+    }
+
+    private static ByteBuffer answer(byte[] header, byte[] pdu) {
+      int count = ByteBuffer.wrap(pdu).getShort(3);
+      ByteBuffer answer = ByteBuffer.allocate(9 + 2 * count);
+      answer.put(header, 0, 4).putShort((short) (3 + 2 * count)).put(header[6]);
+      answer.put((byte) 3).put((byte) (2 * count));
+      for (int i = 1; i <= count; i++) {
+        answer.putShort((short) i);
+      }
+      return answer;
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
+}
