@@ -1,8 +1,10 @@
 package energy.dispatch.cloud;
 
+import energy.dispatch.cloud.ratelimit.RateLimits;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -19,7 +22,8 @@ import java.util.stream.Collectors;
  * {@link #builder()}. The JWT secret and passwords never appear in {@link #toString()}.
  *
  * @param httpPort 0 means any free port
- * @param jwtSecret the HS256 key of the access tokens (at least 32 bytes)
+ * @param jwtSecret the HS256 key of the access tokens (at least 32 bytes); needed when HS256 is accepted
+ *     or in demo mode, which mints HS256 development tokens
  * @param redisKeyPrefix prepended to every Redis key and channel, ending in a colon
  * @param mqttSecret the cloud's broker credential; it connects as user {@code cloud}, client id
  *     {@code cloud-<nodeId>}
@@ -30,6 +34,13 @@ import java.util.stream.Collectors;
  * @param outboxCapacity commands per edge queued in the cloud
  * @param maxPayloadBytes the largest request body or WebSocket message accepted
  * @param adminUserIds user ids (the token's {@code user_id}) allowed to use the admin API
+ * @param jwtAlgorithms the signature algorithms access tokens may use: {@code HS256}, {@code RS256} or both
+ * @param jwtPublicKeyFile PEM public key that verifies RS256 tokens without a {@code kid}; may be null
+ * @param jwtJwksUri key set ({@code https://}, {@code http://} or {@code file:}) selected by {@code kid}; may be null
+ * @param jwtIssuer the {@code iss} every token must carry; null checks none
+ * @param jwtAudience the {@code aud} every token must carry; null checks none
+ * @param jwtLeeway clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}
+ * @param rateLimits commands per window per principal and per edge
  */
 public record CloudSettings(
     String httpHost,
@@ -53,9 +64,18 @@ public record CloudSettings(
     int inFlightWindow,
     int outboxCapacity,
     int maxPayloadBytes,
-    Set<String> adminUserIds) {
+    Set<String> adminUserIds,
+    Set<String> jwtAlgorithms,
+    Path jwtPublicKeyFile,
+    URI jwtJwksUri,
+    String jwtIssuer,
+    String jwtAudience,
+    Duration jwtLeeway,
+    RateLimits rateLimits) {
 
   public static final String MQTT_USERNAME = "cloud";
+  /** The signature algorithms a deployment can choose from; anything else is refused at start. */
+  public static final Set<String> SUPPORTED_JWT_ALGORITHMS = Set.of("HS256", "RS256");
 
   public CloudSettings {
     Objects.requireNonNull(httpHost, "httpHost");
@@ -63,16 +83,22 @@ public record CloudSettings(
     Objects.requireNonNull(redisUrl, "redisUrl: set REDIS_URL");
     Objects.requireNonNull(mqttHost, "mqttHost");
     Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(jwtLeeway, "jwtLeeway");
+    Objects.requireNonNull(rateLimits, "rateLimits");
     adminUserIds = Set.copyOf(adminUserIds);
-    List<String> problems = problems(httpPort, jwtSecret, mqttPort, deliveryTimeout, defaultExpiry, maxExpiry,
-        inFlightWindow, outboxCapacity, maxPayloadBytes);
+    jwtAlgorithms = Set.copyOf(jwtAlgorithms);
+    // Demo mode mints HS256 development tokens, so it needs the secret even when only RS256 is accepted.
+    boolean secretNeeded = jwtAlgorithms.contains("HS256") || demoMode;
+    List<String> problems = problems(httpPort, secretNeeded, jwtSecret, mqttPort, deliveryTimeout, defaultExpiry,
+        maxExpiry, inFlightWindow, outboxCapacity, maxPayloadBytes);
+    problems.addAll(jwtProblems(jwtAlgorithms, jwtPublicKeyFile, jwtJwksUri, jwtLeeway));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid cloud settings: " + String.join("; ", problems));
     }
   }
 
-  private static List<String> problems(int httpPort, String jwtSecret, int mqttPort, Duration deliveryTimeout,
-      Duration defaultExpiry, Duration maxExpiry, int inFlightWindow, int outboxCapacity, int maxPayloadBytes) {
+  private static List<String> problems(int httpPort, boolean secretNeeded, String jwtSecret, int mqttPort,
+      Duration deliveryTimeout, Duration defaultExpiry, Duration maxExpiry, int inFlightWindow, int outboxCapacity, int maxPayloadBytes) {
     List<String> problems = new ArrayList<>();
     if (httpPort < 0 || httpPort > 65535) {
       problems.add("DISPATCH_HTTP_PORT=" + httpPort + " is not a port (0-65535)");
@@ -80,7 +106,7 @@ public record CloudSettings(
     if (mqttPort < 1 || mqttPort > 65535) {
       problems.add("DISPATCH_MQTT_PORT=" + mqttPort + " is not a port (1-65535)");
     }
-    if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
+    if (secretNeeded && (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32)) {
       problems.add("DISPATCH_JWT_SECRET must be set and at least 32 bytes long (HS256 needs a 256-bit key)");
     }
     if (deliveryTimeout.isNegative() || deliveryTimeout.isZero()) {
@@ -93,6 +119,23 @@ public record CloudSettings(
     if (inFlightWindow < 1 || outboxCapacity < 1 || maxPayloadBytes < 1024) {
       problems.add("DISPATCH_INFLIGHT_WINDOW and DISPATCH_OUTBOX_CAPACITY must be at least 1, "
           + "DISPATCH_MAX_PAYLOAD_BYTES at least 1024");
+    }
+    return problems;
+  }
+
+  private static List<String> jwtProblems(Set<String> algorithms, Path publicKeyFile, URI jwksUri, Duration leeway) {
+    List<String> problems = new ArrayList<>();
+    if (algorithms.isEmpty() || !SUPPORTED_JWT_ALGORITHMS.containsAll(algorithms)) {
+      problems.add("DISPATCH_JWT_ALGORITHMS=" + new TreeSet<>(algorithms) + " must name HS256, RS256 or both");
+    }
+    if (algorithms.contains("RS256") && publicKeyFile == null && jwksUri == null) {
+      problems.add("RS256 needs DISPATCH_JWT_PUBLIC_KEY_FILE or DISPATCH_JWT_JWKS_URL");
+    }
+    if (jwksUri != null && !List.of("https", "http", "file").contains(String.valueOf(jwksUri.getScheme()))) {
+      problems.add("DISPATCH_JWT_JWKS_URL must be an https://, http:// or file: URL");
+    }
+    if (leeway.isNegative() || leeway.toSeconds() > 300) {
+      problems.add("DISPATCH_JWT_LEEWAY_SEC must be from 0 to 300");
     }
     return problems;
   }
@@ -123,7 +166,14 @@ public record CloudSettings(
         .inFlightWindow(read.integer("DISPATCH_INFLIGHT_WINDOW", 16))
         .outboxCapacity(read.integer("DISPATCH_OUTBOX_CAPACITY", 1000))
         .maxPayloadBytes(read.integer("DISPATCH_MAX_PAYLOAD_BYTES", 65_536))
-        .adminUserIds(read.list("DISPATCH_ADMIN_USERS"));
+        .adminUserIds(read.list("DISPATCH_ADMIN_USERS"))
+        .jwtAlgorithms(read.list("DISPATCH_JWT_ALGORITHMS", Set.of("HS256")))
+        .jwtPublicKeyFile(read.path("DISPATCH_JWT_PUBLIC_KEY_FILE"))
+        .jwtJwksUri(read.uri("DISPATCH_JWT_JWKS_URL"))
+        .jwtIssuer(read.text("DISPATCH_JWT_ISSUER", null))
+        .jwtAudience(read.text("DISPATCH_JWT_AUDIENCE", null))
+        .jwtLeeway(Duration.ofSeconds(read.integer("DISPATCH_JWT_LEEWAY_SEC", 30)));
+    read.rateLimits(builder);
     read.database(builder);
     read.throwIfProblems();
     return builder.build();
@@ -140,7 +190,9 @@ public record CloudSettings(
         .mqttHost(mqttHost).mqttPort(mqttPort).mqttSecret(mqttSecret).nodeId(nodeId).demoMode(demoMode)
         .deliveryTimeout(deliveryTimeout).defaultExpiry(defaultExpiry).maxExpiry(maxExpiry).defaultHold(defaultHold)
         .resultGrace(resultGrace).inFlightWindow(inFlightWindow).outboxCapacity(outboxCapacity)
-        .maxPayloadBytes(maxPayloadBytes).adminUserIds(adminUserIds);
+        .maxPayloadBytes(maxPayloadBytes).adminUserIds(adminUserIds).jwtAlgorithms(jwtAlgorithms)
+        .jwtPublicKeyFile(jwtPublicKeyFile).jwtJwksUri(jwtJwksUri).jwtIssuer(jwtIssuer).jwtAudience(jwtAudience)
+        .jwtLeeway(jwtLeeway).rateLimits(rateLimits);
   }
 
   /** The MQTT client id of this node. */
@@ -158,7 +210,9 @@ public record CloudSettings(
     return "CloudSettings[http=" + httpHost + ":" + httpPort + ", db=" + jdbcUrl + ", redis=" + redactedRedisUrl()
         + ", mqtt=" + mqttHost + ":" + mqttPort + ", nodeId=" + nodeId + ", demoMode=" + demoMode
         + ", deliveryTimeout=" + deliveryTimeout + ", defaultExpiry=" + defaultExpiry + ", maxExpiry=" + maxExpiry
-        + ", inFlightWindow=" + inFlightWindow + ", outboxCapacity=" + outboxCapacity + "]";
+        + ", inFlightWindow=" + inFlightWindow + ", outboxCapacity=" + outboxCapacity
+        + ", jwtAlgorithms=" + new TreeSet<>(jwtAlgorithms) + ", jwtJwks=" + jwtJwksUri + ", rateLimits=" + rateLimits
+        + "]";
   }
 
   private String redactedRedisUrl() {
@@ -195,6 +249,13 @@ public record CloudSettings(
     private int outboxCapacity = 1000;
     private int maxPayloadBytes = 65_536;
     private Set<String> adminUserIds = Set.of();
+    private Set<String> jwtAlgorithms = Set.of("HS256");
+    private Path jwtPublicKeyFile;
+    private URI jwtJwksUri;
+    private String jwtIssuer;
+    private String jwtAudience;
+    private Duration jwtLeeway = Duration.ofSeconds(30);
+    private RateLimits rateLimits = RateLimits.defaults();
 
     private Builder() {}
 
@@ -307,10 +368,49 @@ public record CloudSettings(
       return this;
     }
 
+    /** {@code HS256}, {@code RS256} or both; never taken from a token. Default HS256. */
+    public Builder jwtAlgorithms(Set<String> value) {
+      jwtAlgorithms = value;
+      return this;
+    }
+
+    public Builder jwtPublicKeyFile(Path value) {
+      jwtPublicKeyFile = value;
+      return this;
+    }
+
+    public Builder jwtJwksUri(URI value) {
+      jwtJwksUri = value;
+      return this;
+    }
+
+    public Builder jwtIssuer(String value) {
+      jwtIssuer = value;
+      return this;
+    }
+
+    public Builder jwtAudience(String value) {
+      jwtAudience = value;
+      return this;
+    }
+
+    /** Default 30 s. */
+    public Builder jwtLeeway(Duration value) {
+      jwtLeeway = value;
+      return this;
+    }
+
+    /** Default {@link RateLimits#defaults()}. */
+    public Builder rateLimits(RateLimits value) {
+      rateLimits = value;
+      return this;
+    }
+
     public CloudSettings build() {
       return new CloudSettings(httpHost, httpPort, jwtSecret, jdbcUrl, databaseUser, databasePassword, redisUrl,
           redisKeyPrefix, mqttHost, mqttPort, mqttSecret, nodeId, demoMode, deliveryTimeout, defaultExpiry,
-          maxExpiry, defaultHold, resultGrace, inFlightWindow, outboxCapacity, maxPayloadBytes, adminUserIds);
+          maxExpiry, defaultHold, resultGrace, inFlightWindow, outboxCapacity, maxPayloadBytes, adminUserIds,
+          jwtAlgorithms, jwtPublicKeyFile, jwtJwksUri, jwtIssuer, jwtAudience, jwtLeeway, rateLimits);
     }
   }
 
@@ -371,11 +471,43 @@ public record CloudSettings(
     }
 
     Set<String> list(String name) {
+      return list(name, Set.of());
+    }
+
+    Set<String> list(String name, Set<String> fallback) {
       String value = env.get(name);
       if (value == null || value.isBlank()) {
-        return Set.of();
+        return fallback;
       }
       return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    Path path(String name) {
+      String value = text(name, null);
+      return value == null ? null : Path.of(value);
+    }
+
+    URI uri(String name) {
+      String value = text(name, null);
+      try {
+        return value == null ? null : URI.create(value);
+      } catch (IllegalArgumentException e) {
+        problems.add(name + " is not a URL: " + e.getMessage());
+        return null;
+      }
+    }
+
+    void rateLimits(Builder builder) {
+      try {
+        builder.rateLimits(new RateLimits(
+            Duration.ofSeconds(integer("DISPATCH_RATE_WINDOW_SEC", (int) RateLimits.DEFAULT_WINDOW.toSeconds())),
+            integer("DISPATCH_RATE_PER_PRINCIPAL", RateLimits.DEFAULT_PER_PRINCIPAL),
+            integer("DISPATCH_RATE_PER_EDGE", RateLimits.DEFAULT_PER_EDGE),
+            integer("DISPATCH_RATE_EMERGENCY_PER_PRINCIPAL", RateLimits.DEFAULT_EMERGENCY_PER_PRINCIPAL),
+            integer("DISPATCH_RATE_EMERGENCY_PER_EDGE", RateLimits.DEFAULT_EMERGENCY_PER_EDGE)));
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
     }
 
     void database(Builder builder) {
