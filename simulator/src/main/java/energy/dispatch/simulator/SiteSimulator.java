@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class SiteSimulator implements AutoCloseable {
   private final ScheduledExecutorService ticker;
   private final Map<Long, AtomicInteger> writeCounts = new ConcurrentHashMap<>();
   private final AtomicReference<Integer> nextWriteFailure = new AtomicReference<>();
+  private final AtomicLong requests = new AtomicLong();
   private volatile Duration responseDelay = Duration.ZERO;
   private long lastTickNanos;
 
@@ -109,6 +111,11 @@ public final class SiteSimulator implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /** How many Modbus requests it has answered since it started, of any kind and unit. */
+  public long requestCount() {
+    return requests.get();
+  }
+
   /** The raw 16-bit word a unit holds at a register address, as a client would read it. */
   public int register(int unitId, int address) {
     synchronized (registers) {
@@ -141,6 +148,7 @@ public final class SiteSimulator implements AutoCloseable {
   }
 
   private ModbusResponse answer(ModbusRequest request) {
+    requests.incrementAndGet();
     int unitId = request.getUnitID();
     synchronized (registers) {
       if (registers.image(unitId) == null) {

@@ -93,6 +93,7 @@ class SiteSimulatorTest {
     assertThat(simulator.writeCount(BATTERY, 0)).isEqualTo(2);
     assertThat(simulator.writeCount(BATTERY, 1)).isEqualTo(2);
     assertThat(simulator.writeCount(BATTERY, 2)).isZero();
+    assertThat(simulator.requestCount()).isEqualTo(2);
   }
 
   @Test

@@ -19,6 +19,7 @@ import energy.dispatch.schema.ErrorDetail;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +78,7 @@ public final class ModbusDeviceGateway implements DeviceGateway {
   }
 
   private final Map<String, Device> devices = new LinkedHashMap<>();
+  private final Map<String, List<ReadPlan.Block>> readPlans = new LinkedHashMap<>();
   private final Map<String, ModbusEndpoint> endpointsByDevice = new LinkedHashMap<>();
   private final Map<String, ModbusEndpoint> endpoints = new LinkedHashMap<>();
   private final Set<String> answeredLast = ConcurrentHashMap.newKeySet();
@@ -100,6 +102,7 @@ public final class ModbusDeviceGateway implements DeviceGateway {
     });
     for (Device device : config.devices()) {
       devices.put(device.deviceId(), device);
+      readPlans.put(device.deviceId(), ReadPlan.of(device));
       String address = device.host() + ":" + device.port();
       ModbusEndpoint endpoint = endpoints.computeIfAbsent(address,
           a -> new ModbusEndpoint(device.host(), device.port(), settings, reconnects));
@@ -162,24 +165,57 @@ public final class ModbusDeviceGateway implements DeviceGateway {
   }
 
   private void readDevice(Device device, Map<String, Double> values) {
-    for (Channel channel : device.channels()) {
-      if (!channel.readable()) {
-        continue;
-      }
-      String key = device.deviceId() + "/" + channel.name();
+    for (ReadPlan.Block block : readPlans.get(device.deviceId())) {
       try {
-        values.put(key, readChannel(device, channel).value());
-        failingChannels.remove(key);
+        if (block.channels().size() == 1) {
+          readOne(device, block.channels().get(0), values);
+        } else {
+          readBlock(device, block, values);
+        }
       } catch (DeviceException e) {
-        if (ErrorCode.DEVICE_UNREACHABLE.wire().equals(e.error().code())) {
+        if (unreachable(e)) {
           return; // its endpoint logged the loss once; the other channels would only wait for the same
         }
-        if (failingChannels.add(key)) {
-          log.warn("deviceId={} channel={} cannot be read ({}: {}); it is left out of the cycle's inputs until it "
-              + "reads again", device.deviceId(), channel.name(), e.error().code(), e.getMessage());
+        // the device refused the block: read its channels one by one to find the one it refuses
+        for (Channel channel : block.channels()) {
+          if (!readOne(device, channel, values)) {
+            return;
+          }
         }
       }
     }
+  }
+
+  /** Reads one channel into {@code values}; false when the device is unreachable. */
+  private boolean readOne(Device device, Channel channel, Map<String, Double> values) {
+    String key = device.deviceId() + "/" + channel.name();
+    try {
+      values.put(key, readChannel(device, channel).value());
+      failingChannels.remove(key);
+      return true;
+    } catch (DeviceException e) {
+      if (!unreachable(e) && failingChannels.add(key)) {
+        log.warn("deviceId={} channel={} cannot be read ({}: {}); it is left out of the cycle's inputs until it "
+            + "reads again", device.deviceId(), channel.name(), e.error().code(), e.getMessage());
+      }
+      return !unreachable(e);
+    }
+  }
+
+  private void readBlock(Device device, ReadPlan.Block block, Map<String, Double> values) throws DeviceException {
+    int[] words = readWords(device, block.first(), block.count());
+    for (Channel channel : block.channels()) {
+      RegisterCodec codec = RegisterCodec.of(channel);
+      int offset = channel.register() - block.first();
+      int[] channelWords = Arrays.copyOfRange(words, offset, offset + codec.width());
+      String key = device.deviceId() + "/" + channel.name();
+      values.put(key, codec.decode(channelWords, codec.fixedScale()));
+      failingChannels.remove(key);
+    }
+  }
+
+  private static boolean unreachable(DeviceException e) {
+    return ErrorCode.DEVICE_UNREACHABLE.wire().equals(e.error().code());
   }
 
   /** A decoded value with the raw words it came from. */

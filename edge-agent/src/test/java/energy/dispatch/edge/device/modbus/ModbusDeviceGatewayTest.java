@@ -126,6 +126,16 @@ class ModbusDeviceGatewayTest {
   }
 
   @Test
+  void read_all_reads_adjacent_registers_of_a_device_in_one_request() {
+    long before = simulator.requestCount();
+
+    gateway.readAll();
+
+    // bms_main 0-11 and 40000; grid_meter; pv_inverter 0-1, 40083-40084, 40087-40088; site_load
+    assertThat(simulator.requestCount() - before).isEqualTo(7);
+  }
+
+  @Test
   void value_beyond_the_channel_limits_is_refused_before_any_write() {
     expectError(() -> gateway.write("bms_main", "SetActivePower", 150_000), "out_of_range", "150000", "100000");
 
@@ -209,8 +219,8 @@ class ModbusDeviceGatewayTest {
   @Test
   void write_only_channel_is_written_without_read_back_and_cannot_be_read() throws Exception {
     gateway.close();
-    gateway = new ModbusDeviceGateway(siteConfig(simulator.port(), config -> accessOf(config, "SetActivePower", "write")),
-        FAST);
+    gateway = new ModbusDeviceGateway(
+        siteConfig(simulator.port(), config -> accessOf(config, "SetActivePower", "write")), FAST);
 
     assertThat(gateway.write("bms_main", "SetActivePower", 40_000)).isEqualTo(40_000);
     assertThat(simulator.model().setpointWatts()).isEqualTo(40_000);

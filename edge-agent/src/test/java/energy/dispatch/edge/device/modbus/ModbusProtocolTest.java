@@ -48,7 +48,8 @@ class ModbusProtocolTest {
     try (ScriptedDevice device = new ScriptedDevice(answer -> answer.put(6, (byte) 7));
         ModbusDeviceGateway gateway = new ModbusDeviceGateway(config(device.port()), FAST)) {
       assertThatThrownBy(() -> gateway.read("meter", "ActivePower"))
-          .isInstanceOfSatisfying(DeviceException.class, e -> assertThat(e.getMessage()).contains("unit 7, expected 1"));
+          .isInstanceOfSatisfying(DeviceException.class,
+              e -> assertThat(e.getMessage()).contains("unit 7, expected 1"));
     }
   }
 
