@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,7 @@ public final class JdbcCredentialStore implements CredentialStore {
   private final ScheduledExecutorService refresher;
   private volatile CredentialCache cache;
   private Connection connection;
+  private final AtomicLong refreshFailures = new AtomicLong();
   private boolean lastRefreshFailed;
 
   /**
@@ -118,6 +120,11 @@ public final class JdbcCredentialStore implements CredentialStore {
     }
   }
 
+  /** How many refreshes failed since start; each kept the credentials loaded before. */
+  long refreshFailures() {
+    return refreshFailures.get();
+  }
+
   private synchronized void refresh() {
     try {
       cache.replace(load());
@@ -128,6 +135,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     } catch (SQLException | RuntimeException e) {
       closeConnection();
       lastRefreshFailed = true;
+      refreshFailures.incrementAndGet();
       LOG.warn("Broker credentials refresh failed, keeping the last loaded credentials: {}", e.toString());
     }
   }
