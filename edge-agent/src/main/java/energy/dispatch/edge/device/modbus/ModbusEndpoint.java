@@ -10,9 +10,7 @@ import energy.dispatch.schema.ErrorDetail;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,7 @@ final class ModbusEndpoint implements AutoCloseable {
   private ModbusTCPTransport transport; // guarded by exchangeLock; null while disconnected
   private int lastTransactionId; // guarded by exchangeLock
   private boolean answering; // guarded by exchangeLock: the current connection has answered a request
-  private Duration backoff; // guarded by this
+  private final Backoff backoff;
   private boolean reconnectScheduled; // guarded by this
   private volatile boolean connected;
   private volatile boolean closed;
@@ -49,7 +47,7 @@ final class ModbusEndpoint implements AutoCloseable {
     this.port = port;
     this.settings = settings;
     this.reconnects = reconnects;
-    this.backoff = settings.minBackoff();
+    this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
   }
 
   String address() {
@@ -141,9 +139,7 @@ final class ModbusEndpoint implements AutoCloseable {
       transport = opened;
       connected = true;
     }
-    synchronized (this) {
-      backoff = settings.minBackoff();
-    }
+    backoff.reset();
   }
 
   private void dropLocked(String deviceId, String reason) {
@@ -178,10 +174,7 @@ final class ModbusEndpoint implements AutoCloseable {
       return;
     }
     reconnectScheduled = true;
-    long delayMillis = jittered(backoff);
-    Duration doubled = backoff.multipliedBy(2);
-    backoff = doubled.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : doubled;
-    reconnects.schedule(this::reconnect, delayMillis, TimeUnit.MILLISECONDS);
+    reconnects.schedule(this::reconnect, backoff.next().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void reconnect() {
@@ -201,12 +194,6 @@ final class ModbusEndpoint implements AutoCloseable {
       log.error("Modbus endpoint={} reconnect failed unexpectedly; trying again with back-off", address(), e);
       scheduleReconnect();
     }
-  }
-
-  /** Spreads reconnects of many edges to one gateway over ±20 % of the back-off. */
-  private static long jittered(Duration backoff) {
-    long millis = backoff.toMillis();
-    return millis + ThreadLocalRandom.current().nextLong(-millis / 5, millis / 5 + 1);
   }
 
   private int nextTransactionId() {
