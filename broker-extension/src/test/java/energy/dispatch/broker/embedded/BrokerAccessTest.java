@@ -4,6 +4,9 @@ import static energy.dispatch.broker.embedded.MqttTestClient.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The embedded broker with the extension, against a real MQTT 5 client. */
 class BrokerAccessTest {
@@ -72,6 +76,13 @@ class BrokerAccessTest {
   @Test
   void cloud_connects_with_its_secret() {
     assertThat(client("cloud-node-1").connect("cloud", CLOUD_SECRET)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+  }
+
+  @Test
+  void broker_announces_its_maximum_packet_size_and_queue_bound() {
+    var connAck = client("cloud-limits").connectExpectingSuccess("cloud", CLOUD_SECRET);
+
+    assertThat(connAck.getRestrictions().getMaximumPacketSize()).isEqualTo(BrokerSettings.DEFAULT_MAX_PACKET_SIZE_BYTES);
   }
 
   @Test
@@ -224,6 +235,41 @@ class BrokerAccessTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !edge.isConnected());
     assertThat(client(edgeId).connect(edgeId, secret)).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+  }
+
+  @Test
+  void revoking_a_service_disconnects_every_client_it_runs() {
+    String name = "optimizer_two";
+    String secret = CredentialHash.newSecret();
+    credentials.putService(name, CredentialHash.hash(secret));
+    MqttTestClient first = client("service-" + name);
+    MqttTestClient second = client("service-" + name + "-replica");
+    assertThat(first.connect("service:" + name, secret)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+    assertThat(second.connect("service:" + name, secret)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+
+    credentials.revokeService(name);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !first.isConnected() && !second.isConnected());
+  }
+
+  @Test
+  void event_log_names_clients_and_reasons_but_never_a_secret() {
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    captured.start();
+    root.addAppender(captured);
+    try {
+      assertThat(client(EDGE_A).connect(EDGE_A, CLOUD_SECRET)).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+      assertThat(connectedEdgeA().publish(message(Topics.commands(EDGE_B), "{}")))
+          .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+    } finally {
+      root.detachAppender(captured);
+    }
+
+    List<String> lines = captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    assertThat(lines).anyMatch(line -> line.contains("Authentication refused clientId=" + EDGE_A));
+    assertThat(lines).anyMatch(line -> line.contains("Publish refused clientId=" + EDGE_A));
+    assertThat(String.join("\n", lines)).doesNotContain(CLOUD_SECRET, EDGE_A_SECRET, EDGE_B_SECRET, SERVICE_SECRET);
   }
 
   private MqttTestClient connectedEdgeA() {

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
@@ -32,6 +33,14 @@ final class MqttTestClient implements AutoCloseable {
 
   Mqtt5ConnAckReasonCode connect(String user, String secret) {
     return connect(user, secret, Optional.empty());
+  }
+
+  /** The broker's CONNACK of a login expected to succeed, with the limits it announces. */
+  Mqtt5ConnAck connectExpectingSuccess(String user, String secret) {
+    received = client.publishes(MqttGlobalPublishFilter.ALL);
+    return client.connectWith()
+        .simpleAuth().username(user).password(secret.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+        .send();
   }
 
   Mqtt5ConnAckReasonCode connect(String user, String secret, Optional<Mqtt5Publish> will) {
