@@ -160,8 +160,8 @@ public final class ModbusDeviceGateway implements DeviceGateway {
 
   @Override
   public void close() {
-    reconnects.shutdownNow();
     endpoints.values().forEach(ModbusEndpoint::close);
+    reconnects.shutdownNow();
   }
 
   private void readDevice(Device device, Map<String, Double> values) {

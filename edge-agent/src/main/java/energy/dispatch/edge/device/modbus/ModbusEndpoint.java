@@ -10,6 +10,7 @@ import energy.dispatch.schema.ErrorDetail;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,11 +34,11 @@ final class ModbusEndpoint implements AutoCloseable {
   private final int port;
   private final ModbusDeviceGateway.Settings settings;
   private final ScheduledExecutorService reconnects;
+  private final Backoff backoff;
   private final Object exchangeLock = new Object();
   private ModbusTCPTransport transport; // guarded by exchangeLock; null while disconnected
   private int lastTransactionId; // guarded by exchangeLock
   private boolean answering; // guarded by exchangeLock: the current connection has answered a request
-  private final Backoff backoff;
   private boolean reconnectScheduled; // guarded by this
   private volatile boolean connected;
   private volatile boolean closed;
@@ -100,7 +101,10 @@ final class ModbusEndpoint implements AutoCloseable {
         throw unreachable(deviceId, "answered out of turn (" + mismatch + "); the connection was reset", null);
       }
       if (!answering) {
+        // back-off restarts only once the device answers: one that accepts connections but never
+        // answers is retried ever more slowly, and its requests fail at once meanwhile
         answering = true;
+        backoff.reset();
         log.info("Modbus endpoint={} answers (deviceId={})", address(), deviceId);
       }
       return response;
@@ -134,12 +138,18 @@ final class ModbusEndpoint implements AutoCloseable {
         socket.close();
         return;
       }
-      ModbusTCPTransport opened = new ModbusTCPTransport(socket);
+      ModbusTCPTransport opened;
+      try {
+        opened = new ModbusTCPTransport(socket);
+      } catch (IllegalStateException e) {
+        // j2mod's way of saying the socket closed between connect and here
+        socket.close();
+        throw new IOException("connection closed while opening", e);
+      }
       opened.setTimeout((int) settings.requestTimeout().toMillis());
       transport = opened;
       connected = true;
     }
-    backoff.reset();
   }
 
   private void dropLocked(String deviceId, String reason) {
@@ -173,8 +183,12 @@ final class ModbusEndpoint implements AutoCloseable {
     if (closed || reconnectScheduled) {
       return;
     }
-    reconnectScheduled = true;
-    reconnects.schedule(this::reconnect, backoff.next().toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      reconnects.schedule(this::reconnect, backoff.next().toMillis(), TimeUnit.MILLISECONDS);
+      reconnectScheduled = true;
+    } catch (RejectedExecutionException e) {
+      log.debug("Modbus endpoint={}: no reconnect, the gateway is closing", address());
+    }
   }
 
   private void reconnect() {
