@@ -25,7 +25,8 @@ final class ReadPlan {
     }
   }
 
-  private static final int MAX_READ_REGISTERS = 125;
+  /** The most registers one read request may ask for. */
+  static final int MAX_READ_REGISTERS = 125;
 
   private ReadPlan() {}
 

@@ -1,0 +1,171 @@
+package energy.dispatch.edge.device.modbus;
+
+import com.ghgande.j2mod.modbus.msg.ExceptionResponse;
+import com.ghgande.j2mod.modbus.msg.ModbusRequest;
+import com.ghgande.j2mod.modbus.msg.ModbusResponse;
+import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
+import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
+import com.ghgande.j2mod.modbus.procimg.Register;
+import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
+import energy.dispatch.edge.device.DeviceException;
+import energy.dispatch.schema.CapabilityConfig.Channel;
+import energy.dispatch.schema.CapabilityConfig.Device;
+import energy.dispatch.schema.ErrorCode;
+import energy.dispatch.schema.ErrorDetail;
+import java.util.Arrays;
+
+/**
+ * One configured device (a unit id on an endpoint): reads and writes its channels' registers and
+ * turns Modbus exceptions into {@code modbus_exception:NN}. Thread-safe as its endpoint is.
+ */
+final class ModbusDevice {
+
+  private final Device config;
+  private final ModbusEndpoint endpoint;
+  private volatile boolean answeredLast = true;
+
+  ModbusDevice(Device config, ModbusEndpoint endpoint) {
+    this.config = config;
+    this.endpoint = endpoint;
+  }
+
+  Device config() {
+    return config;
+  }
+
+  String id() {
+    return config.deviceId();
+  }
+
+  boolean usesEndpoint(ModbusEndpoint candidate) {
+    return endpoint == candidate;
+  }
+
+  /** Its endpoint is connected and it answered its last request (a Modbus exception is an answer). */
+  boolean reachable() {
+    return endpoint.connected() && answeredLast;
+  }
+
+  double read(Channel channel) throws DeviceException {
+    return readChannel(channel).value();
+  }
+
+  /** Reads a block of plain channels in one request; the values in the order of the block's channels. */
+  double[] read(ReadPlan.Block block) throws DeviceException {
+    int[] words = readWords(block.first(), block.count());
+    double[] values = new double[block.channels().size()];
+    for (int i = 0; i < values.length; i++) {
+      Channel channel = block.channels().get(i);
+      RegisterCodec codec = RegisterCodec.of(channel);
+      int offset = channel.register() - block.first();
+      values[i] = codec.decode(Arrays.copyOfRange(words, offset, offset + codec.width()), codec.fixedScale());
+    }
+    return values;
+  }
+
+  /**
+   * Encodes, writes with the channel's function code and, where the channel is readable, reads back.
+   *
+   * @return the value the device holds afterwards
+   */
+  double write(Channel channel, double value) throws DeviceException {
+    RegisterCodec codec = RegisterCodec.of(channel);
+    double scale = codec.scaleFromRegister() ? readScale(channel, codec) : codec.fixedScale();
+    int[] words = codec.encode(value, scale);
+
+    writeWords(channel, words);
+    if (!channel.readable()) {
+      return codec.decode(words, scale);
+    }
+    return confirm(channel, words, codec.decode(words, scale));
+  }
+
+  /** A decoded value with the raw words it came from. */
+  private record Reading(double value, int[] words) {}
+
+  private Reading readChannel(Channel channel) throws DeviceException {
+    RegisterCodec codec = RegisterCodec.of(channel);
+    Integer scaleRegister = channel.scaleRegister();
+    if (scaleRegister == null) {
+      int[] words = readWords(channel.register(), codec.width());
+      return new Reading(codec.decode(words, codec.fixedScale()), words);
+    }
+    int first = Math.min(channel.register(), scaleRegister);
+    int last = Math.max(channel.register() + codec.width() - 1, scaleRegister);
+    if (last - first + 1 > ReadPlan.MAX_READ_REGISTERS) {
+      // too far apart for one request: the value and its scale factor come from two reads
+      double scale = readScale(channel, codec);
+      int[] words = readWords(channel.register(), codec.width());
+      return new Reading(codec.decode(words, scale), words);
+    }
+    // value and scale factor in one read, so they belong together
+    int[] block = readWords(first, last - first + 1);
+    int offset = channel.register() - first;
+    int[] words = Arrays.copyOfRange(block, offset, offset + codec.width());
+    return new Reading(codec.decode(words, codec.scale(block[scaleRegister - first])), words);
+  }
+
+  private double readScale(Channel channel, RegisterCodec codec) throws DeviceException {
+    return codec.scale(readWords(channel.scaleRegister(), 1)[0]);
+  }
+
+  private int[] readWords(int first, int count) throws DeviceException {
+    ModbusResponse response = exchange(new ReadMultipleRegistersRequest(first, count), "reading register " + first);
+    ReadMultipleRegistersResponse read = (ReadMultipleRegistersResponse) response;
+    if (read.getWordCount() != count) {
+      throw new DeviceException(ErrorDetail.of(ErrorCode.DEVICE_UNREACHABLE, "device " + id() + " answered "
+          + read.getWordCount() + " registers for a read of " + count + " at " + first));
+    }
+    int[] words = new int[count];
+    for (int i = 0; i < count; i++) {
+      words[i] = read.getRegisterValue(i);
+    }
+    return words;
+  }
+
+  private void writeWords(Channel channel, int[] words) throws DeviceException {
+    ModbusRequest request;
+    if (channel.functionCode() == 6) {
+      request = new WriteSingleRegisterRequest(channel.register(), new SimpleRegister(words[0]));
+    } else {
+      Register[] registers = Arrays.stream(words).mapToObj(SimpleRegister::new).toArray(Register[]::new);
+      request = new WriteMultipleRegistersRequest(channel.register(), registers);
+    }
+    exchange(request, "writing " + channel.name() + " at register " + channel.register());
+  }
+
+  private double confirm(Channel channel, int[] written, double writtenValue) throws DeviceException {
+    Reading back = readChannel(channel);
+    if (!Arrays.equals(back.words(), written)) {
+      throw new DeviceException(ErrorDetail.of(ErrorCode.READBACK_MISMATCH, "device " + id() + " took "
+          + channel.name() + " = " + RegisterCodec.plain(writtenValue) + " " + channel.unit() + " but reads back "
+          + RegisterCodec.plain(back.value()) + " " + channel.unit() + "; the device may have clamped or refused it: "
+          + "check its operating mode and limits"));
+    }
+    return back.value();
+  }
+
+  private ModbusResponse exchange(ModbusRequest request, String what) throws DeviceException {
+    request.setUnitID(config.unitId());
+    ModbusResponse response;
+    try {
+      response = endpoint.exchange(id(), request);
+    } catch (DeviceException e) {
+      answeredLast = false;
+      throw e;
+    }
+    answeredLast = true;
+    if (response instanceof ExceptionResponse exception) {
+      throw modbusException(exception.getExceptionCode(), what);
+    }
+    return response;
+  }
+
+  private DeviceException modbusException(int code, String what) {
+    return new DeviceException(ErrorDetail.modbusException(code, "device " + id() + " (unit " + config.unitId()
+        + ") answered Modbus exception " + String.format("%02d", code) + " (" + ModbusExceptions.meaning(code) + ") "
+        + what + "; " + ModbusExceptions.advice(code)));
+  }
+}
