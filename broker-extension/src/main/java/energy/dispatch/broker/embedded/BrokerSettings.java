@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the embedded broker listens and what it bounds. Immutable; invalid values are all reported at once.
@@ -16,9 +17,10 @@ import java.util.Objects;
  * @param maxQueuedMessagesPerClient messages kept for one offline or slow client, well above the cloud's
  *     in-flight window per edge, so the broker never silently drops a command
  * @param maxSessionExpiry the longest session expiry a client may ask for
+ * @param tls the listener's certificate; without it the listener is plain TCP, allowed on loopback only
  */
 public record BrokerSettings(String bindHost, int port, Path dataFolder, int maxPacketSizeBytes,
-    long maxQueuedMessagesPerClient, Duration maxSessionExpiry) {
+    long maxQueuedMessagesPerClient, Duration maxSessionExpiry, Optional<TlsSettings> tls) {
 
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
   public static final int DEFAULT_MAX_PACKET_SIZE_BYTES = 256 * 1024;
@@ -34,6 +36,7 @@ public record BrokerSettings(String bindHost, int port, Path dataFolder, int max
     Objects.requireNonNull(bindHost, "bindHost");
     Objects.requireNonNull(dataFolder, "dataFolder");
     Objects.requireNonNull(maxSessionExpiry, "maxSessionExpiry");
+    Objects.requireNonNull(tls, "tls");
     List<String> problems = new ArrayList<>();
     if (port < 0 || port > 65_535) {
       problems.add(PORT_SETTING + " must be 0 (any free port) or 1-65535, was " + port);
@@ -55,21 +58,27 @@ public record BrokerSettings(String bindHost, int port, Path dataFolder, int max
   /** Loopback, any free port, data in {@code dataFolder}, and the documented defaults. */
   public static BrokerSettings defaults(Path dataFolder) {
     return new BrokerSettings(DEFAULT_BIND_HOST, 0, dataFolder, DEFAULT_MAX_PACKET_SIZE_BYTES,
-        DEFAULT_MAX_QUEUED_MESSAGES_PER_CLIENT, DEFAULT_MAX_SESSION_EXPIRY);
+        DEFAULT_MAX_QUEUED_MESSAGES_PER_CLIENT, DEFAULT_MAX_SESSION_EXPIRY, Optional.empty());
   }
 
   public BrokerSettings withPort(int newPort) {
     return new BrokerSettings(bindHost, newPort, dataFolder, maxPacketSizeBytes, maxQueuedMessagesPerClient,
-        maxSessionExpiry);
+        maxSessionExpiry, tls);
   }
 
   public BrokerSettings withBindHost(String newBindHost) {
     return new BrokerSettings(newBindHost, port, dataFolder, maxPacketSizeBytes, maxQueuedMessagesPerClient,
-        maxSessionExpiry);
+        maxSessionExpiry, tls);
+  }
+
+  /** The listener speaks MQTT over TLS with this certificate; required when binding beyond loopback. */
+  public BrokerSettings withTls(TlsSettings newTls) {
+    return new BrokerSettings(bindHost, port, dataFolder, maxPacketSizeBytes, maxQueuedMessagesPerClient,
+        maxSessionExpiry, Optional.of(newTls));
   }
 
   public BrokerSettings withMaxPacketSizeBytes(int newMaxPacketSizeBytes) {
     return new BrokerSettings(bindHost, port, dataFolder, newMaxPacketSizeBytes, maxQueuedMessagesPerClient,
-        maxSessionExpiry);
+        maxSessionExpiry, tls);
   }
 }

@@ -12,6 +12,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +65,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   static EmbeddedBroker start(BrokerSettings settings, DispatchExtension extension, BrokerStatus status) {
+    requireTlsBeyondLoopback(settings);
     int port = resolvePort(settings);
     Path configFolder = prepareFolders(settings, port);
     EmbeddedHiveMQ hivemq = build(settings, configFolder, extension);
@@ -74,8 +76,9 @@ public final class EmbeddedBroker implements AutoCloseable {
       throw new BrokerStartException("the MQTT broker was stopped because its extension did not start, so no "
           + "client was admitted: " + status.failureReason().orElse("no reason reported"));
     }
-    LOG.info("MQTT broker listening host={} port={} maxPacketSizeBytes={} maxQueuedMessagesPerClient={}",
-        settings.bindHost(), port, settings.maxPacketSizeBytes(), settings.maxQueuedMessagesPerClient());
+    LOG.info("MQTT broker listening host={} port={} tls={} maxPacketSizeBytes={} maxQueuedMessagesPerClient={}",
+        settings.bindHost(), port, settings.tls().isPresent(), settings.maxPacketSizeBytes(),
+        settings.maxQueuedMessagesPerClient());
     return broker;
   }
 
@@ -153,6 +156,21 @@ public final class EmbeddedBroker implements AutoCloseable {
     return BrokerSettings.PORT_SETTING + "=" + settings.port() + ", data folder " + settings.dataFolder();
   }
 
+  /** Plain MQTT carries secrets in the clear, so it may only listen on loopback. */
+  static void requireTlsBeyondLoopback(BrokerSettings settings) {
+    if (settings.tls().isPresent()) {
+      return;
+    }
+    try {
+      if (!InetAddress.getByName(settings.bindHost()).isLoopbackAddress()) {
+        throw new BrokerStartException("MQTT on " + settings.bindHost() + " needs TLS: configure a key store, or bind "
+            + "to a loopback address such as 127.0.0.1");
+      }
+    } catch (UnknownHostException e) {
+      throw new BrokerStartException("cannot resolve the MQTT bind address " + settings.bindHost(), e);
+    }
+  }
+
   /** The explicit port if it is free, else any free port when 0 was asked for. */
   static int resolvePort(BrokerSettings settings) {
     try (ServerSocket probe = new ServerSocket()) {
@@ -171,6 +189,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   static Path prepareFolders(BrokerSettings settings, int port) {
     try {
       Files.createDirectories(settings.dataFolder());
+      // created readable by this user only (rwx------): config.xml may hold the key store password
       Path configFolder = Files.createTempDirectory("dispatch-broker-conf-");
       Files.createDirectories(configFolder.resolve("extensions"));
       HiveMqConfigFile.write(configFolder, settings, port);

@@ -5,7 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes the {@code config.xml} HiveMQ reads at start, from the broker settings and a resolved port. */
+/**
+ * Writes the {@code config.xml} HiveMQ reads at start, from the broker settings and a resolved port. The
+ * file may hold the key store password, so it lives in a folder only this user can read (see
+ * {@link EmbeddedBroker}) and is deleted when the broker closes.
+ */
 final class HiveMqConfigFile {
 
   /** An unauthenticated socket that sends no CONNECT is closed after this long. */
@@ -22,10 +26,7 @@ final class HiveMqConfigFile {
         <?xml version="1.0"?>
         <hivemq>
           <listeners>
-            <tcp-listener>
-              <port>%d</port>
-              <bind-address>%s</bind-address>
-            </tcp-listener>
+        %s
           </listeners>
           <mqtt>
             <queued-messages>
@@ -51,11 +52,25 @@ final class HiveMqConfigFile {
             <enabled>false</enabled>
           </anonymous-usage-statistics>
         </hivemq>
-        """.formatted(port, xmlText(settings.bindHost()), settings.maxQueuedMessagesPerClient(),
+        """.formatted(listener(settings, port), settings.maxQueuedMessagesPerClient(),
         settings.maxSessionExpiry().toSeconds(), settings.maxPacketSizeBytes(), NO_CONNECT_IDLE_TIMEOUT_MS);
   }
 
+  private static String listener(BrokerSettings settings, int port) {
+    String address = "<port>" + port + "</port><bind-address>" + xmlText(settings.bindHost()) + "</bind-address>";
+    if (settings.tls().isEmpty()) {
+      return "    <tcp-listener>" + address + "</tcp-listener>";
+    }
+    TlsSettings tls = settings.tls().get();
+    return "    <tls-tcp-listener>" + address + "<tls>"
+        + "<keystore><path>" + xmlText(tls.keystorePath().toAbsolutePath().toString()) + "</path>"
+        + "<password>" + xmlText(tls.keystorePassword()) + "</password>"
+        + "<private-key-password>" + xmlText(tls.privateKeyPassword()) + "</private-key-password></keystore>"
+        + "<protocols><protocol>TLSv1.3</protocol><protocol>TLSv1.2</protocol></protocols>"
+        + "</tls></tls-tcp-listener>";
+  }
+
   private static String xmlText(String value) {
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

@@ -79,6 +79,15 @@ class EmbeddedBrokerTest {
   }
 
   @Test
+  void plain_mqtt_beyond_loopback_is_refused() {
+    BrokerSettings settings = BrokerSettings.defaults(dataFolder).withBindHost("0.0.0.0");
+
+    assertThatThrownBy(() -> EmbeddedBroker.start(settings, StaticCredentialStore.withCloudSecret(CLOUD_SECRET)))
+        .isInstanceOf(BrokerStartException.class)
+        .hasMessageContaining("needs TLS");
+  }
+
+  @Test
   void health_reports_stopped_after_close() {
     EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.defaults(dataFolder),
         StaticCredentialStore.withCloudSecret(CLOUD_SECRET));
@@ -93,7 +102,8 @@ class EmbeddedBrokerTest {
 
   @Test
   void invalid_settings_are_reported_all_at_once() {
-    assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 70_000, dataFolder, 10, 0, java.time.Duration.ZERO))
+    assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 70_000, dataFolder, 10, 0, java.time.Duration.ZERO,
+        Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("DISPATCH_MQTT_PORT")
         .hasMessageContaining("max packet size")

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManagerFactory;
 
 /** A real MQTT 5 client against the broker under test, answering reason codes instead of throwing. */
 final class MqttTestClient implements AutoCloseable {
@@ -29,6 +30,12 @@ final class MqttTestClient implements AutoCloseable {
 
   MqttTestClient(int port, String clientId) {
     this.client = Mqtt5Client.builder().identifier(clientId).serverHost("127.0.0.1").serverPort(port).buildBlocking();
+  }
+
+  /** A client speaking TLS that trusts the certificates of {@code trust}. */
+  MqttTestClient(int port, String clientId, TrustManagerFactory trust) {
+    this.client = Mqtt5Client.builder().identifier(clientId).serverHost("127.0.0.1").serverPort(port)
+        .sslConfig().trustManagerFactory(trust).applySslConfig().buildBlocking();
   }
 
   Mqtt5ConnAckReasonCode connect(String user, String secret) {
