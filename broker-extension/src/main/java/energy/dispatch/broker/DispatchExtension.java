@@ -27,6 +27,7 @@ public final class DispatchExtension implements ExtensionMain {
   public static final String EVENT_LOGGER = "dispatch.broker.events";
 
   private static final Logger LOG = LoggerFactory.getLogger(DispatchExtension.class);
+  private static final String ALLOW_ALL_EXTENSION_ID = "hivemq-allow-all-extension";
 
   private final CredentialStore givenCredentials;
   private final BrokerStatus status;
@@ -64,6 +65,7 @@ public final class DispatchExtension implements ExtensionMain {
         delay = properties.failedLoginDelay();
       }
       credentials = store;
+      warnIfAllowAllIsEnabled(input);
       register(store, delay);
       status.started();
       LOG.info("Dispatch broker extension started");
@@ -100,6 +102,14 @@ public final class DispatchExtension implements ExtensionMain {
     DispatchAuthenticator authenticator =
         new DispatchAuthenticator(store, Services.extensionExecutorService(), failedLoginDelay);
     Services.securityRegistry().setAuthenticatorProvider(input -> authenticator);
+  }
+
+  /** HiveMQ's allow-all extension would admit every client whenever this extension is not running. */
+  private static void warnIfAllowAllIsEnabled(ExtensionStartInput input) {
+    if (input.getEnabledExtensions().containsKey(ALLOW_ALL_EXTENSION_ID)) {
+      LOG.error("The extension {} is enabled: should this extension ever fail to start, every client would get in. "
+          + "Remove the folder extensions/{} from HiveMQ", ALLOW_ALL_EXTENSION_ID, ALLOW_ALL_EXTENSION_ID);
+    }
   }
 
   private void closeCredentials() {

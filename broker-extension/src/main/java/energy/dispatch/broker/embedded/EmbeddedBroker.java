@@ -134,6 +134,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         .build();
     // Building an embedded HiveMQ switches off, JVM-wide, its refusal of clients when no authenticator is
     // registered. Switch it back on, so a broker whose extension failed admits nobody until it is stopped.
+    // The flag is HiveMQ-internal (hivemq-community-edition issue #72 asks for it to be configurable).
     InternalConfigurations.AUTH_DENY_UNAUTHENTICATED_CONNECTIONS.set(true);
     return hivemq;
   }
