@@ -111,6 +111,8 @@ final class ModbusDevice {
     return codec.scale(readWords(channel.scaleRegister(), 1)[0]);
   }
 
+  // TODO: always reads holding registers (function code 3); a device that keeps measurements in
+  // input registers (function code 4) cannot be described until channels declare a register kind.
   private int[] readWords(int first, int count) throws DeviceException {
     ModbusResponse response = exchange(new ReadMultipleRegistersRequest(first, count), "reading register " + first);
     ReadMultipleRegistersResponse read = (ReadMultipleRegistersResponse) response;

@@ -146,6 +146,8 @@ final class ModbusEndpoint implements AutoCloseable {
         socket.close();
         throw new IOException("connection closed while opening", e);
       }
+      // TODO: the timeout bounds each socket read, and j2mod reads a response in two parts; a device
+      // that trickles its answer byte by byte can hold a request up to about twice the timeout.
       opened.setTimeout((int) settings.requestTimeout().toMillis());
       transport = opened;
       connected = true;

@@ -115,7 +115,12 @@ public final class RegisterCodec {
     return type.width == 1 ? new int[] {(int) rounded & 0xFFFF} : split((int) rounded);
   }
 
-  /** The engineering value of register words as read from the wire. */
+  /**
+   * The engineering value of register words as read from the wire.
+   *
+   * <p>TODO: SunSpec's "not implemented" markers (0x8000 for int16, 0xFFFF for uint16, ...) decode
+   * as numbers; a SunSpec device that lacks a point reports a large bogus value instead of none.
+   */
   public double decode(int[] words, double scale) {
     if (words.length != type.width) {
       throw new IllegalArgumentException(channelName + " is " + type.name().toLowerCase(Locale.ROOT) + " and takes "
