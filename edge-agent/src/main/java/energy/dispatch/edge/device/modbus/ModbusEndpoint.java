@@ -146,8 +146,8 @@ final class ModbusEndpoint implements AutoCloseable {
         socket.close();
         throw new IOException("connection closed while opening", e);
       }
-      // TODO: the timeout bounds each socket read, and j2mod reads a response in two parts; a device
-      // that trickles its answer byte by byte can hold a request up to about twice the timeout.
+      // TODO: the timeout bounds each socket read, not the whole response; a device that trickles its
+      // answer a byte at a time, each within the timeout, can hold a request (and the cycle) longer.
       opened.setTimeout((int) settings.requestTimeout().toMillis());
       transport = opened;
       connected = true;
