@@ -1,19 +1,38 @@
 package energy.dispatch.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import energy.dispatch.cloud.audit.RefusalLog;
 import energy.dispatch.cloud.auth.DevTokens;
+import energy.dispatch.cloud.auth.JwtVerifier;
+import energy.dispatch.cloud.command.AckHandler;
+import energy.dispatch.cloud.command.CommandService;
+import energy.dispatch.cloud.command.CommandStore;
+import energy.dispatch.cloud.command.Delivery;
+import energy.dispatch.cloud.command.EdgeTraffic;
+import energy.dispatch.cloud.command.LifecycleSweeper;
 import energy.dispatch.cloud.edges.CapabilityStore;
 import energy.dispatch.cloud.edges.EdgeRegistry;
 import energy.dispatch.cloud.grants.Grant;
 import energy.dispatch.cloud.grants.GrantStore;
 import energy.dispatch.cloud.internal.Database;
+import energy.dispatch.cloud.internal.GroupCommitWriter;
 import energy.dispatch.cloud.internal.HttpServer;
 import energy.dispatch.cloud.internal.StartupException;
+import energy.dispatch.cloud.internal.StripedExecutor;
+import energy.dispatch.cloud.mqtt.CloudMqtt;
+import energy.dispatch.cloud.redis.DeliveryState;
 import energy.dispatch.cloud.redis.RedisConnection;
+import energy.dispatch.cloud.redis.StatusBus;
+import energy.dispatch.cloud.rest.AdminRoutes;
+import energy.dispatch.cloud.rest.RestApi;
+import energy.dispatch.cloud.ws.SocketHub;
+import energy.dispatch.cloud.ws.WsEndpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,21 +73,56 @@ public final class CloudApi implements AutoCloseable {
     LOG.info("Starting cloud-api {}", settings);
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     try {
-      Database database = push(resources, Database.connectAndMigrate(settings));
-      push(resources, RedisConnection.connect(settings));
-      Clock clock = Clock.systemUTC();
-      EdgeRegistry edges = new EdgeRegistry(database.jdbi());
-      GrantStore grants = new GrantStore(database.jdbi());
-      CapabilityStore capabilities = new CapabilityStore(database.jdbi());
-      DevTokens devTokens = settings.demoMode() ? DevTokens.create(true, settings.jwtSecret(), clock) : null;
-      HttpServer http = push(resources, HttpServer.start(settings, app -> app.get("/health", ctx ->
-          ctx.json(java.util.Map.of("db", database.isHealthy())))));
-      LOG.info("cloud-api started nodeId={} http={}:{}", settings.nodeId(), settings.httpHost(), http.port());
-      return new CloudApi(settings, resources, http, edges, grants, capabilities, devTokens);
+      return wire(settings, resources, Clock.systemUTC());
     } catch (RuntimeException e) {
       closeAll(resources);
       throw e;
     }
+  }
+
+  private static CloudApi wire(CloudSettings settings, Deque<AutoCloseable> resources, Clock clock) {
+    Database database = push(resources, Database.connectAndMigrate(settings));
+    RedisConnection redis = push(resources, RedisConnection.connect(settings));
+    StripedExecutor work = push(resources, new StripedExecutor(8, "dispatch-work"));
+    GroupCommitWriter writer = push(resources, new GroupCommitWriter(database.jdbi(), 20_000, work));
+
+    EdgeRegistry edges = new EdgeRegistry(database.jdbi());
+    GrantStore grants = new GrantStore(database.jdbi());
+    CapabilityStore capabilities = new CapabilityStore(database.jdbi());
+    CommandStore store = new CommandStore(database.jdbi());
+    SocketHub hub = new SocketHub(grants);
+    StatusBus bus = push(resources, new StatusBus(redis, settings.nodeId(), hub));
+    DeliveryState state = new DeliveryState(redis);
+
+    CloudMqtt mqtt = push(resources, CloudMqtt.create(settings));
+    Delivery delivery = push(resources, new Delivery(store, writer, state, mqtt::publishCommand, bus, clock,
+        settings.inFlightWindow()));
+    Runnable presenceRefresh = () -> mqtt.refreshPresence().exceptionally(e -> {
+      LOG.warn("Could not re-read edge presence from the broker; it updates as edges report", e);
+      return null;
+    });
+    AckHandler acks = new AckHandler(store, writer, delivery, bus, clock);
+    mqtt.connect(new EdgeTraffic(acks, state, delivery, capabilities, mqtt::publishConfig, presenceRefresh));
+
+    CommandService commands = new CommandService(settings, grants, edges, capabilities, store, writer, state, delivery,
+        bus, new RefusalLog(writer), clock);
+    LifecycleSweeper sweeper = push(resources, new LifecycleSweeper(settings, store, state, delivery, bus, clock,
+        presenceRefresh));
+    sweeper.start();
+
+    JwtVerifier verifier = JwtVerifier.hs256(settings.jwtSecret(), clock);
+    DevTokens devTokens = settings.demoMode() ? DevTokens.create(true, settings.jwtSecret(), clock) : null;
+    WsEndpoint ws = push(resources, new WsEndpoint(settings, verifier, commands, hub, clock));
+    Supplier<Map<String, Boolean>> health = () -> Map.of("db", database.isHealthy(), "redis", redis.isHealthy(),
+        "mqtt", mqtt.isConnected());
+    RestApi rest = new RestApi(settings, verifier, commands,
+        new AdminRoutes(settings, edges, grants, capabilities, state, devTokens), health);
+    HttpServer http = push(resources, HttpServer.start(settings, app -> {
+      app.ws("/ws", ws::configure);
+      rest.register(app);
+    }));
+    LOG.info("cloud-api started nodeId={} http={}:{} ws=/ws", settings.nodeId(), settings.httpHost(), http.port());
+    return new CloudApi(settings, resources, http, edges, grants, capabilities, devTokens);
   }
 
   private static <T extends AutoCloseable> T push(Deque<AutoCloseable> resources, T resource) {

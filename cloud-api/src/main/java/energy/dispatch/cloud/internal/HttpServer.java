@@ -29,6 +29,11 @@ public final class HttpServer implements AutoCloseable {
       config.http.maxRequestSize = settings.maxPayloadBytes();
       config.jetty.defaultHost = settings.httpHost();
       config.jetty.defaultPort = settings.httpPort();
+      // Jetty's own limit sits above ours, so an oversized message is answered on a socket that stays open
+      config.jetty.modifyWebSocketServletFactory(factory -> {
+        factory.setMaxTextMessageSize(4L * settings.maxPayloadBytes());
+        factory.setIdleTimeout(java.time.Duration.ofSeconds(60));
+      });
     });
     routes.accept(app);
     try {

@@ -1,17 +1,19 @@
-package energy.dispatch.cloud;
+package energy.dispatch.cloud.support;
+
+import energy.dispatch.cloud.CloudSettings;
 
 import energy.dispatch.testing.TestPostgres;
 import energy.dispatch.testing.TestRedis;
 import java.util.Set;
 
 /** Settings for a node on a fresh database and Redis prefix, any free HTTP port. */
-final class TestSettings {
+public final class TestSettings {
 
-  static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123";
+  public static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123";
 
   private TestSettings() {}
 
-  static CloudSettings.Builder fresh() {
+  public static CloudSettings.Builder fresh() {
     TestPostgres.Database database = TestPostgres.freshDatabase();
     return CloudSettings.builder()
         .httpPort(0)

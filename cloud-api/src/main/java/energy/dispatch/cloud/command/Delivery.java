@@ -1,0 +1,211 @@
+package energy.dispatch.cloud.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import energy.dispatch.cloud.internal.GroupCommitWriter;
+import energy.dispatch.cloud.internal.StripedExecutor;
+import energy.dispatch.cloud.redis.DeliveryState;
+import energy.dispatch.cloud.redis.DeliveryState.Admission;
+import energy.dispatch.cloud.redis.DeliveryState.Claimed;
+import energy.dispatch.schema.CommandStatus;
+import energy.dispatch.schema.CommandStatusEvent;
+import energy.dispatch.schema.CommandType;
+import energy.dispatch.schema.ErrorCode;
+import energy.dispatch.schema.ErrorDetail;
+import energy.dispatch.schema.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves accepted commands towards their edges: straight to the broker when the edge is present
+ * and its in-flight window has room, else into its outbox, drained when the edge comes back or
+ * the window frees up. Everything for one edge runs on one thread, so commands reach the broker in
+ * outbox order. A command becomes {@code sent} when the broker acknowledged it; one the broker did
+ * not take goes back to the outbox. Thread-safe.
+ */
+public final class Delivery implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+  private static final String CLOUD = "cloud";
+
+  private final CommandStore store;
+  private final GroupCommitWriter writer;
+  private final DeliveryState state;
+  private final CommandPublisher publisher;
+  private final StatusSink sink;
+  private final Clock clock;
+  private final int window;
+  private final StripedExecutor perEdge = new StripedExecutor(4, "dispatch-delivery");
+
+  public Delivery(CommandStore store, GroupCommitWriter writer, DeliveryState state, CommandPublisher publisher,
+      StatusSink sink, Clock clock, int window) {
+    this.store = store;
+    this.writer = writer;
+    this.state = state;
+    this.publisher = publisher;
+    this.sink = sink;
+    this.clock = clock;
+    this.window = window;
+  }
+
+  /** Supersedes older queued setpoints on the same channel, then sends or queues the command. */
+  public void admit(CommandRecord record) {
+    perEdge.execute(record.edgeId(), () -> guarded(record.edgeId(), () -> admitNow(record)));
+  }
+
+  /** Sends what the edge's window allows from its outbox. */
+  public void drain(String edgeId) {
+    perEdge.execute(edgeId, () -> guarded(edgeId, () -> drainNow(edgeId)));
+  }
+
+  /** The edge is back: re-publish what was sent but not delivered (the edge dedupes), then drain. */
+  public void edgeOnline(String edgeId) {
+    perEdge.execute(edgeId, () -> guarded(edgeId, () -> {
+      for (CommandRecord sent : store.ofEdgeWithStatus(edgeId, CommandStatus.SENT)) {
+        state.markInFlight(edgeId, sent.commandId());
+        LOG.info("Re-publishing an undelivered command commandId={} edgeId={}", sent.commandId(), edgeId);
+        publish(sent).exceptionally(e -> {
+          LOG.warn("Re-publish failed commandId={} edgeId={}; the delivery timer decides", sent.commandId(), edgeId, e);
+          return null;
+        });
+      }
+      drainNow(edgeId);
+    }));
+  }
+
+  /** A command left flight (delivered, finished or timed out): frees its place in the window. */
+  public void release(String edgeId, String commandId) {
+    perEdge.execute(edgeId, () -> guarded(edgeId, () -> {
+      state.releaseInFlight(edgeId, commandId);
+      drainNow(edgeId);
+    }));
+  }
+
+  private void admitNow(CommandRecord record) {
+    if (record.command().commandType() == CommandType.SETPOINT && record.command().target().channelKey() != null) {
+      supersedeQueued(record);
+    }
+    double score = DeliveryState.score(record.command().priority(), record.submitSeq());
+    if (state.admit(record.edgeId(), record.commandId(), score, window) == Admission.SEND) {
+      send(record, score);
+      return;
+    }
+    transition(record, Transition.to(record.commandId(), CommandStatus.QUEUED, CLOUD, "edge_not_ready", null));
+    drainNow(record.edgeId());
+  }
+
+  private void supersedeQueued(CommandRecord newer) {
+    String channelKey = newer.command().target().channelKey();
+    for (String older : store.queuedOnChannelBefore(newer.edgeId(), channelKey, newer.submitSeq())) {
+      if (!state.removeFromOutbox(newer.edgeId(), older)) {
+        continue;
+      }
+      ErrorDetail error = ErrorDetail.of(ErrorCode.SUPERSEDED_BY_NEWER,
+          "superseded by the newer setpoint " + newer.commandId() + " on " + channelKey + " before it was sent");
+      Transition move = new Transition(older, java.util.Set.of(CommandStatus.QUEUED), CommandStatus.SUPERSEDED, CLOUD,
+          ErrorCode.SUPERSEDED_BY_NEWER.wire(), errorResult(error));
+      writer.submit(newer.edgeId(), h -> CommandStore.apply(h, move)).thenAccept(moved -> {
+        if (moved) {
+          store.find(older).ifPresent(rec -> sink.publish(new StatusChange(rec.principal(), rec.toStatusEvent())));
+        }
+      });
+    }
+  }
+
+  private void drainNow(String edgeId) {
+    Optional<Claimed> next;
+    while ((next = state.claimNext(edgeId, window)).isPresent()) {
+      Claimed claimed = next.get();
+      Optional<CommandRecord> record = store.find(claimed.commandId());
+      if (record.isEmpty() || !record.get().isOpen() || record.get().status() == CommandStatus.SENT
+          || record.get().status() == CommandStatus.DELIVERED) {
+        state.releaseInFlight(edgeId, claimed.commandId());
+        continue;
+      }
+      send(record.get(), claimed.score());
+    }
+  }
+
+  /** Publishes a command already counted in flight; on the broker's acknowledgment it is {@code sent}. */
+  private void send(CommandRecord record, double score) {
+    if (!record.expiresAt().isAfter(clock.instant())) {
+      state.releaseInFlight(record.edgeId(), record.commandId());
+      expire(record);
+      return;
+    }
+    publish(record).whenComplete((ignored, error) -> {
+      if (error == null) {
+        transition(record, Transition.to(record.commandId(), CommandStatus.SENT, CLOUD, null, null));
+        return;
+      }
+      LOG.warn("The broker did not take commandId={} edgeId={}; it waits in the outbox ({})", record.commandId(),
+          record.edgeId(), error.getMessage());
+      perEdge.execute(record.edgeId(), () -> guarded(record.edgeId(), () -> {
+        if (error instanceof EdgeAbsentException || error.getCause() instanceof EdgeAbsentException) {
+          state.markAbsent(record.edgeId());
+        }
+        state.putBack(record.edgeId(), record.commandId(), score);
+        transition(record, Transition.to(record.commandId(), CommandStatus.QUEUED, CLOUD, "broker_refused", null));
+      }));
+    });
+  }
+
+  private CompletableFuture<Void> publish(CommandRecord record) {
+    long expirySeconds = (Duration.between(clock.instant(), record.expiresAt()).toMillis() + 999) / 1000;
+    byte[] json = CommandStore.toJson(record.command()).getBytes(StandardCharsets.UTF_8);
+    try {
+      return publisher.publish(record.edgeId(), json, expirySeconds);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void expire(CommandRecord record) {
+    ErrorDetail error = ErrorDetail.of(ErrorCode.DEADLINE_PASSED, "the deadline " + record.expiresAt()
+        + " passed before the command could be sent");
+    transition(record, new Transition(record.commandId(), java.util.Set.of(CommandStatus.ACCEPTED, CommandStatus.QUEUED),
+        CommandStatus.EXPIRED, CLOUD, ErrorCode.DEADLINE_PASSED.wire(), errorResult(error)));
+  }
+
+  /** Applies a transition through the writer and, when it moved the command, pushes the new state. */
+  private void transition(CommandRecord record, Transition move) {
+    writer.submit(record.edgeId(), h -> CommandStore.apply(h, move)).whenComplete((moved, error) -> {
+      if (error != null) {
+        LOG.error("Could not record commandId={} -> {}; the sweeper will retry from the record", record.commandId(),
+            move.to().wire(), error);
+      } else if (moved) {
+        sink.publish(new StatusChange(record.principal(), statusEvent(record, move)));
+      }
+    });
+  }
+
+  private CommandStatusEvent statusEvent(CommandRecord record, Transition move) {
+    ErrorDetail error = CommandRecord.errorOf(move.result());
+    return new CommandStatusEvent(CommandStatusEvent.TYPE, record.commandId(), record.edgeId(), move.to(),
+        clock.instant(), error, null, null, record.expiresAt(), null);
+  }
+
+  static ObjectNode errorResult(ErrorDetail error) {
+    ObjectNode result = Json.mapper().createObjectNode();
+    result.set("error", Json.mapper().valueToTree(error));
+    return result;
+  }
+
+  private static void guarded(String edgeId, Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      LOG.error("Delivery step failed edgeId={}; the sweeper retries from the record", edgeId, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    perEdge.close();
+  }
+}

@@ -1,0 +1,173 @@
+package energy.dispatch.cloud.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import energy.dispatch.cloud.CloudSettings;
+import energy.dispatch.cloud.auth.DevTokens;
+import energy.dispatch.cloud.edges.CapabilityStore;
+import energy.dispatch.cloud.edges.EdgeRegistry;
+import energy.dispatch.cloud.grants.Grant;
+import energy.dispatch.cloud.grants.GrantStore;
+import energy.dispatch.cloud.redis.DeliveryState;
+import energy.dispatch.schema.CapabilityConfig;
+import energy.dispatch.schema.ErrorCode;
+import energy.dispatch.schema.ErrorDetail;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Edges with presence, and the admin routes: edge registration and secret rotation (the secret is
+ * shown once), grants, capability configs; development tokens in demo mode only. Thread-safe.
+ */
+public final class AdminRoutes {
+
+  private static final Logger AUDIT = LoggerFactory.getLogger("energy.dispatch.cloud.audit");
+
+  private final CloudSettings settings;
+  private final EdgeRegistry edges;
+  private final GrantStore grants;
+  private final CapabilityStore capabilities;
+  private final DeliveryState presence;
+  private final DevTokens devTokens;
+
+  /** @param devTokens null unless in demo mode */
+  public AdminRoutes(CloudSettings settings, EdgeRegistry edges, GrantStore grants, CapabilityStore capabilities,
+      DeliveryState presence, DevTokens devTokens) {
+    this.settings = settings;
+    this.edges = edges;
+    this.grants = grants;
+    this.capabilities = capabilities;
+    this.presence = presence;
+    this.devTokens = devTokens;
+  }
+
+  void register(Javalin app) {
+    app.get("/api/v1/edges", this::listEdges);
+    app.post("/api/v1/admin/edges", this::registerEdge);
+    app.post("/api/v1/admin/edges/{id}/rotate", this::rotate);
+    app.put("/api/v1/admin/edges/{id}/config", this::storeConfig);
+    app.post("/api/v1/admin/grants", this::grant);
+    app.delete("/api/v1/admin/grants", this::revoke);
+    app.post("/api/v1/dev/token", this::devToken);
+  }
+
+  private void listEdges(Context ctx) {
+    String principal = RestApi.principal(ctx);
+    boolean admin = settings.isAdmin(principal);
+    Map<String, Boolean> online = presence.presence();
+    List<Map<String, Object>> visible = edges.all().stream()
+        .filter(edge -> admin || grants.canView(principal, edge.edgeId()))
+        .map(edge -> {
+          Map<String, Object> view = new LinkedHashMap<>();
+          view.put("edge_id", edge.edgeId());
+          view.put("site_id", edge.siteId());
+          view.put("online", online.getOrDefault(edge.edgeId(), false));
+          view.put("config_version", capabilities.current(edge.edgeId()).map(CapabilityStore.StoredConfig::version)
+              .orElse(null));
+          return view;
+        }).toList();
+    ctx.json(Map.of("edges", visible));
+  }
+
+  private String requireAdmin(Context ctx) {
+    String principal = RestApi.principal(ctx);
+    if (!settings.isAdmin(principal)) {
+      throw new ApiException(ErrorCode.FORBIDDEN, principal + " is not an administrator");
+    }
+    return principal;
+  }
+
+  private void registerEdge(Context ctx) {
+    String admin = requireAdmin(ctx);
+    JsonNode body = RestApi.readBody(ctx);
+    String edgeId = body.path("edge_id").asText(null);
+    String siteId = body.path("site_id").asText(null);
+    String secret;
+    try {
+      secret = edges.register(edgeId, siteId);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.SCHEMA_VIOLATION, e.getMessage());
+    } catch (EdgeRegistry.EdgeExistsException e) {
+      throw new ApiException(409, ErrorDetail.of(ErrorCode.SCHEMA_VIOLATION, e.getMessage()));
+    }
+    AUDIT.info("Edge registered edgeId={} siteId={} principal={}", edgeId, siteId, admin);
+    ctx.status(201).json(Map.of("edge_id", edgeId, "site_id", siteId, "secret", secret));
+  }
+
+  private void rotate(Context ctx) {
+    String admin = requireAdmin(ctx);
+    String edgeId = ctx.pathParam("id");
+    try {
+      String secret = edges.rotate(edgeId);
+      AUDIT.info("Edge secret rotated edgeId={} principal={}", edgeId, admin);
+      ctx.json(Map.of("edge_id", edgeId, "secret", secret));
+    } catch (EdgeRegistry.UnknownEdgeException e) {
+      throw new ApiException(ErrorCode.UNKNOWN_EDGE, e.getMessage());
+    }
+  }
+
+  private void storeConfig(Context ctx) {
+    String admin = requireAdmin(ctx);
+    String edgeId = ctx.pathParam("id");
+    JsonNode body = RestApi.readBody(ctx);
+    try {
+      int version = capabilities.store(edgeId, body, admin);
+      AUDIT.info("Capability config stored edgeId={} version={} principal={}", edgeId, version, admin);
+      ctx.json(Map.of("edge_id", edgeId, "version", version));
+    } catch (CapabilityConfig.InvalidConfigException e) {
+      throw new ApiException(ErrorCode.INVALID_CONFIG, e.getMessage());
+    } catch (EdgeRegistry.UnknownEdgeException e) {
+      throw new ApiException(ErrorCode.UNKNOWN_EDGE, e.getMessage());
+    }
+  }
+
+  private void grant(Context ctx) {
+    String admin = requireAdmin(ctx);
+    JsonNode body = RestApi.readBody(ctx);
+    Grant grant;
+    try {
+      grant = new Grant(body.path("principal").asText(null), body.path("edge_pattern").asText(null),
+          body.path("can_view").asBoolean(false), body.path("can_control").asBoolean(false));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "a grant needs principal, edge_pattern, can_view and "
+          + "can_control: " + e.getMessage());
+    }
+    grants.grant(grant);
+    AUDIT.info("Grant set grantee={} edgePattern={} canView={} canControl={} principal={}", grant.principal(),
+        grant.edgePattern(), grant.canView(), grant.canControl(), admin);
+    ctx.status(201).json(grant);
+  }
+
+  private void revoke(Context ctx) {
+    String admin = requireAdmin(ctx);
+    String grantee = ctx.queryParam("principal");
+    String pattern = ctx.queryParam("edge_pattern");
+    if (grantee == null || pattern == null) {
+      throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "revoke needs the query parameters principal and edge_pattern");
+    }
+    if (!grants.revoke(grantee, pattern)) {
+      throw new ApiException(404, ErrorDetail.of(ErrorCode.FORBIDDEN, "no grant of " + grantee + " on " + pattern));
+    }
+    AUDIT.info("Grant revoked grantee={} edgePattern={} principal={}", grantee, pattern, admin);
+    ctx.status(204);
+  }
+
+  private void devToken(Context ctx) {
+    if (devTokens == null) {
+      throw new ApiException(404, ErrorDetail.of(ErrorCode.FORBIDDEN, "development tokens exist only in demo mode"));
+    }
+    JsonNode body = RestApi.readBody(ctx);
+    String userId = body.path("user_id").asText(null);
+    long ttlSeconds = body.path("ttl_sec").asLong(3600);
+    if (userId == null || userId.isBlank() || ttlSeconds < 1 || ttlSeconds > 86_400) {
+      throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "give user_id and ttl_sec from 1 to 86400");
+    }
+    AUDIT.info("Development token minted userId={}", userId);
+    ctx.json(Map.of("access", devTokens.mint(userId, Duration.ofSeconds(ttlSeconds)), "token_type", "access"));
+  }
+}

@@ -1,0 +1,174 @@
+package energy.dispatch.cloud.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import energy.dispatch.cloud.CloudSettings;
+import energy.dispatch.cloud.auth.BearerToken;
+import energy.dispatch.cloud.auth.JwtVerifier;
+import energy.dispatch.cloud.auth.TokenRefusedException;
+import energy.dispatch.cloud.command.CommandRecord;
+import energy.dispatch.cloud.command.CommandService;
+import energy.dispatch.cloud.command.RefusalException;
+import energy.dispatch.cloud.command.Submission;
+import energy.dispatch.schema.CommandStatus;
+import energy.dispatch.schema.ErrorCode;
+import energy.dispatch.schema.ErrorDetail;
+import energy.dispatch.schema.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API for scripts and the CLI under {@code /api/v1}, authenticated by a Bearer access
+ * token, with errors as {@code {"error":{code,message}}} and the HTTP status of their code.
+ * Admin routes are for the users named in the settings. Thread-safe.
+ */
+public final class RestApi {
+
+  static final String PRINCIPAL = "principal";
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+
+  private final CloudSettings settings;
+  private final JwtVerifier verifier;
+  private final CommandService commands;
+  private final AdminRoutes admin;
+  private final Supplier<Map<String, Boolean>> health;
+
+  public RestApi(CloudSettings settings, JwtVerifier verifier, CommandService commands, AdminRoutes admin,
+      Supplier<Map<String, Boolean>> health) {
+    this.settings = settings;
+    this.verifier = verifier;
+    this.commands = commands;
+    this.admin = admin;
+    this.health = health;
+  }
+
+  public void register(Javalin app) {
+    app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.error()));
+    app.exception(RefusalException.class, (e, ctx) -> error(ctx, HttpStatuses.of(e.error().code()), e.error()));
+    app.exception(TokenRefusedException.class, (e, ctx) -> error(ctx, 401, e.toErrorDetail()));
+    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), ErrorDetail.of(
+        e.getStatus() == 413 ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.SCHEMA_VIOLATION, e.getMessage())));
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("Request failed method={} path={}", ctx.method(), ctx.path(), e);
+      error(ctx, 500, ErrorDetail.of(ErrorCode.INTERNAL, "the server failed; the error was logged"));
+    });
+    app.get("/health", this::health);
+    app.before("/api/v1/*", this::authenticate);
+    app.post("/api/v1/commands", this::submit);
+    app.get("/api/v1/commands", this::search);
+    app.get("/api/v1/commands/{id}", this::get);
+    app.post("/api/v1/commands/{id}/cancel", this::cancel);
+    admin.register(app);
+  }
+
+  private void authenticate(Context ctx) {
+    if (ctx.path().startsWith("/api/v1/dev/")) {
+      return;
+    }
+    String principal = verifier.verify(BearerToken.from(ctx.header("Authorization"))).principal();
+    ctx.attribute(PRINCIPAL, principal);
+  }
+
+  static String principal(Context ctx) {
+    return ctx.attribute(PRINCIPAL);
+  }
+
+  private void health(Context ctx) {
+    Map<String, Boolean> checks = health.get();
+    boolean ok = checks.values().stream().allMatch(Boolean::booleanValue);
+    ObjectNode body = Json.mapper().createObjectNode().put("status", ok ? "ok" : "degraded")
+        .put("node_id", settings.nodeId());
+    checks.forEach(body::put);
+    ctx.status(ok ? 200 : 503).json(body);
+  }
+
+  private void submit(Context ctx) {
+    String principal = principal(ctx);
+    String body = ctx.body();
+    ctx.future(() -> commands.submit(principal, body).thenAccept(submission -> {
+      if (submission instanceof Submission.Refused refused) {
+        error(ctx, HttpStatuses.of(refused.error().code()), refused.error());
+      } else if (submission instanceof Submission.Accepted accepted) {
+        ctx.status(accepted.resubmission() ? 200 : 202).json(CommandView.of(accepted.record(), null));
+      }
+    }));
+  }
+
+  private void get(Context ctx) {
+    String id = ctx.pathParam("id");
+    ctx.json(commands.details(principal(ctx), id)
+        .map(details -> CommandView.of(details.record(), details.history()))
+        .orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_COMMAND, "no command '" + id + "' that you may see")));
+  }
+
+  private void cancel(Context ctx) {
+    String principal = principal(ctx);
+    String id = ctx.pathParam("id");
+    ctx.future(() -> commands.cancel(principal, id)
+        .thenAccept(record -> ctx.json(CommandView.of(record, null)))
+        .exceptionally(error -> {
+          Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+          if (cause instanceof RefusalException refusal) {
+            error(ctx, HttpStatuses.of(refusal.error().code()), refusal.error());
+          } else {
+            LOG.error("Cancel failed commandId={}", id, cause);
+            error(ctx, 503, ErrorDetail.of(ErrorCode.STORE_UNAVAILABLE, "the cancel could not be recorded; retry"));
+          }
+          return null;
+        }));
+  }
+
+  private void search(Context ctx) {
+    CommandStatus status = null;
+    String statusParam = ctx.queryParam("status");
+    if (statusParam != null) {
+      try {
+        status = CommandStatus.fromWire(statusParam);
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "status '" + statusParam + "' is not a command status");
+      }
+    }
+    int limit = parseLimit(ctx.queryParam("limit"));
+    List<CommandRecord> found = commands.search(principal(ctx), ctx.queryParam("edge_id"), status, limit);
+    ctx.json(Map.of("commands", found.stream().map(record -> CommandView.of(record, null)).toList()));
+  }
+
+  private static int parseLimit(String text) {
+    if (text == null) {
+      return 100;
+    }
+    try {
+      int limit = Integer.parseInt(text);
+      if (limit >= 1 && limit <= 500) {
+        return limit;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "limit must be a whole number from 1 to 500");
+  }
+
+  static JsonNode readBody(Context ctx) {
+    try {
+      JsonNode json = Json.mapper().readTree(ctx.body());
+      if (json == null || !json.isObject()) {
+        throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "the body must be a JSON object");
+      }
+      return json;
+    } catch (JsonProcessingException e) {
+      throw new ApiException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  static void error(Context ctx, int status, ErrorDetail error) {
+    ctx.status(status).json(Map.of("error", error));
+  }
+}
