@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -40,7 +41,7 @@ record ExtensionProperties(String jdbcUrl, String jdbcUser, String jdbcPassword,
     String url = required(raw, "jdbc.url", problems);
     String user = required(raw, "jdbc.user", problems);
     String password = raw.getProperty("jdbc.password", "");
-    String cloud = required(raw, "cloud.secret.sha256", problems).toLowerCase(java.util.Locale.ROOT);
+    String cloud = required(raw, "cloud.secret.sha256", problems).toLowerCase(Locale.ROOT);
     if (!cloud.isEmpty() && !SHA256_HEX.matcher(cloud).matches()) {
       problems.add("cloud.secret.sha256 must be 64 hex characters (the SHA-256 of the cloud secret)");
     }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Credentials held in memory and changed by code: for tests, and for a demo that registers its edges
@@ -85,13 +86,14 @@ public final class StaticCredentialStore implements CredentialStore {
     // nothing to release
   }
 
-  private synchronized void change(java.util.function.UnaryOperator<CredentialSnapshot> edit) {
+  private synchronized void change(UnaryOperator<CredentialSnapshot> edit) {
     cache.replace(edit.apply(cache.current()));
   }
 
   private static void requireName(String name) {
     if (!MqttPrincipal.isValidName(name)) {
-      throw new IllegalArgumentException("not a valid edge id or service name: '" + name + "' (1-64 of A-Z a-z 0-9 _ -)");
+      throw new IllegalArgumentException(
+          "not a valid edge id or service name: '" + name + "' (1-64 of A-Z a-z 0-9 _ -)");
     }
   }
 }

@@ -102,7 +102,8 @@ public final class TopicAcl {
     return AclDecision.allow();
   }
 
-  private static AclDecision servicePublish(String service, String topic, boolean retain, Optional<String> responseTopic) {
+  private static AclDecision servicePublish(String service, String topic, boolean retain,
+      Optional<String> responseTopic) {
     if (!topic.equals(Topics.serviceRequests(service))) {
       return AclDecision.deny("a service publishes only to " + Topics.serviceRequests(service));
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ class ExtensionPropertiesTest {
 
     ExtensionProperties properties = ExtensionProperties.parse(properties(
         "jdbc.url=jdbc:postgresql://db:5432/dispatch\njdbc.user=broker\njdbc.password=pw\ncloud.secret.sha256="
-            + hash.toUpperCase(java.util.Locale.ROOT)), "test");
+            + hash.toUpperCase(Locale.ROOT)), "test");
 
     assertThat(properties.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/dispatch");
     assertThat(properties.cloudSecretSha256()).isEqualTo(hash);

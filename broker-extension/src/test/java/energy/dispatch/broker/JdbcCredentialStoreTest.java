@@ -35,7 +35,7 @@ class JdbcCredentialStoreTest {
 
   @Test
   void active_edges_and_services_authenticate_from_the_loaded_rows() throws Exception {
-    db.update("INSERT INTO edges (edge_id, site_id, secret_hash) VALUES (?, 'site1', ?)", "e1", CredentialHash.hash("s1"));
+    addEdge("e1", "s1");
     db.update("INSERT INTO edges (edge_id, site_id, secret_hash, revoked_at) VALUES (?, 'site1', ?, now())",
         "e2", CredentialHash.hash("s2"));
     db.update("INSERT INTO edges (edge_id, site_id) VALUES (?, 'site1')", "e3");
@@ -53,8 +53,8 @@ class JdbcCredentialStoreTest {
 
   @Test
   void revoked_and_rotated_credentials_are_reported_after_the_next_refresh() throws Exception {
-    db.update("INSERT INTO edges (edge_id, site_id, secret_hash) VALUES (?, 'site1', ?)", "e1", CredentialHash.hash("s1"));
-    db.update("INSERT INTO edges (edge_id, site_id, secret_hash) VALUES (?, 'site1', ?)", "e2", CredentialHash.hash("s2"));
+    addEdge("e1", "s1");
+    addEdge("e2", "s2");
     store.start();
     List<MqttPrincipal> revoked = new CopyOnWriteArrayList<>();
     store.onRevoked(revoked::add);
@@ -63,7 +63,8 @@ class JdbcCredentialStoreTest {
     db.update("UPDATE edges SET secret_hash = ? WHERE edge_id = ?", CredentialHash.hash("s2-new"), "e2");
 
     await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(revoked).containsExactlyInAnyOrder(MqttPrincipal.edge("e1"), MqttPrincipal.edge("e2")));
+        .untilAsserted(() -> assertThat(revoked)
+            .containsExactlyInAnyOrder(MqttPrincipal.edge("e1"), MqttPrincipal.edge("e2")));
     assertThat(store.authenticate("e1", "e1", bytes("s1"))).isEmpty();
     assertThat(store.authenticate("e2", "e2", bytes("s2"))).isEmpty();
     assertThat(store.authenticate("e2", "e2", bytes("s2-new"))).contains(MqttPrincipal.edge("e2"));
@@ -71,7 +72,7 @@ class JdbcCredentialStoreTest {
 
   @Test
   void a_failed_refresh_keeps_the_last_loaded_credentials() throws Exception {
-    db.update("INSERT INTO edges (edge_id, site_id, secret_hash) VALUES (?, 'site1', ?)", "e1", CredentialHash.hash("s1"));
+    addEdge("e1", "s1");
     store.start();
 
     db.execute("ALTER TABLE edges RENAME TO edges_moved");
@@ -97,6 +98,11 @@ class JdbcCredentialStoreTest {
     assertThatThrownBy(() -> new JdbcCredentialStore(db.jdbcUrl(), "u", "p", "secret-in-clear", REFRESH))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SHA-256");
+  }
+
+  private void addEdge(String edgeId, String secret) throws Exception {
+    db.update("INSERT INTO edges (edge_id, site_id, secret_hash) VALUES (?, 'site1', ?)", edgeId,
+        CredentialHash.hash(secret));
   }
 
   private static byte[] bytes(String text) {

@@ -82,7 +82,8 @@ class BrokerAccessTest {
   void broker_announces_its_maximum_packet_size_and_queue_bound() {
     var connAck = client("cloud-limits").connectExpectingSuccess("cloud", CLOUD_SECRET);
 
-    assertThat(connAck.getRestrictions().getMaximumPacketSize()).isEqualTo(BrokerSettings.DEFAULT_MAX_PACKET_SIZE_BYTES);
+    assertThat(connAck.getRestrictions().getMaximumPacketSize())
+        .isEqualTo(BrokerSettings.DEFAULT_MAX_PACKET_SIZE_BYTES);
   }
 
   @Test
@@ -259,7 +260,8 @@ class BrokerAccessTest {
     captured.start();
     root.addAppender(captured);
     try {
-      assertThat(client(EDGE_A).connect(EDGE_A, CLOUD_SECRET)).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+      assertThat(client(EDGE_A).connect(EDGE_A, CLOUD_SECRET))
+          .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
       assertThat(connectedEdgeA().publish(message(Topics.commands(EDGE_B), "{}")))
           .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
     } finally {

@@ -53,7 +53,8 @@ class PackagedExtensionIT {
         MqttTestClient impostor = new MqttTestClient(port, EDGE);
         MqttTestClient cloud = new MqttTestClient(port, "cloud-1")) {
       assertThat(edge.connect(EDGE, EDGE_SECRET)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
-      assertThat(edge.subscribe(Topics.commands("site2_edge_prod"))).containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+      assertThat(edge.subscribe(Topics.commands("site2_edge_prod")))
+          .containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
       assertThat(edge.subscribe(Topics.commands(EDGE))).containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
       assertThat(impostor.connect(EDGE, CLOUD_SECRET)).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
       assertThat(cloud.connect("cloud", CLOUD_SECRET)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
