@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * broker thread ever waits on the database. {@link #start()} loads them and fails when the database is
  * unreachable; a daemon thread then reloads them every refresh interval. A failed refresh keeps the last
  * good credentials and logs a warning; a revoked or rotated credential is reported to the revocation
- * listeners. Thread-safe.
+ * listeners. Starts once: after {@link #close()} it cannot start again. Thread-safe.
  */
 public final class JdbcCredentialStore implements CredentialStore {
 
@@ -81,6 +81,9 @@ public final class JdbcCredentialStore implements CredentialStore {
 
   @Override
   public synchronized void start() {
+    if (refresher.isShutdown()) {
+      throw new IllegalStateException("this credential store was closed; create a new one to start again");
+    }
     if (cache != null) {
       return;
     }

@@ -94,6 +94,14 @@ class JdbcCredentialStoreTest {
   }
 
   @Test
+  void a_closed_store_cannot_start_again() {
+    store.start();
+    store.close();
+
+    assertThatThrownBy(store::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  @Test
   void a_cloud_secret_that_is_not_a_sha256_digest_is_refused() {
     assertThatThrownBy(() -> new JdbcCredentialStore(db.jdbcUrl(), "u", "p", "secret-in-clear", REFRESH))
         .isInstanceOf(IllegalArgumentException.class)
