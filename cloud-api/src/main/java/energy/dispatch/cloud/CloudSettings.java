@@ -98,7 +98,8 @@ public record CloudSettings(
   }
 
   private static List<String> problems(int httpPort, boolean secretNeeded, String jwtSecret, int mqttPort,
-      Duration deliveryTimeout, Duration defaultExpiry, Duration maxExpiry, int inFlightWindow, int outboxCapacity, int maxPayloadBytes) {
+      Duration deliveryTimeout, Duration defaultExpiry, Duration maxExpiry, int inFlightWindow, int outboxCapacity,
+      int maxPayloadBytes) {
     List<String> problems = new ArrayList<>();
     if (httpPort < 0 || httpPort > 65535) {
       problems.add("DISPATCH_HTTP_PORT=" + httpPort + " is not a port (0-65535)");

@@ -50,6 +50,7 @@ final class JwksKeySet {
     this.uri = uri;
     this.clock = clock;
     this.minRefreshInterval = minRefreshInterval;
+    // The JDK client cannot set TCP_NODELAY; it writes each small GET request at once, so Nagle never delays it.
     this.http = "file".equals(uri.getScheme()) ? null
         : HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
   }

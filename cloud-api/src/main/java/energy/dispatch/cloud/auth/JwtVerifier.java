@@ -157,7 +157,8 @@ public final class JwtVerifier {
   private void requireAcceptedAlgorithm(String token) {
     String alg = headerAlgorithm(token);
     if ("none".equalsIgnoreCase(alg)) {
-      throw new TokenRefusedException(Reason.UNSIGNED, "the token is unsigned (alg none); only signed tokens are accepted");
+      throw new TokenRefusedException(Reason.UNSIGNED,
+          "the token is unsigned (alg none); only signed tokens are accepted");
     }
     if (!algorithms.contains(alg)) {
       throw new TokenRefusedException(Reason.WRONG_ALGORITHM,
@@ -191,8 +192,8 @@ public final class JwtVerifier {
     try {
       return parser.parseSignedClaims(token).getPayload();
     } catch (ExpiredJwtException e) {
-      throw new TokenRefusedException(Reason.EXPIRED, "the token expired at " + e.getClaims().getExpiration().toInstant()
-          + "; get a new access token", e);
+      throw new TokenRefusedException(Reason.EXPIRED,
+          "the token expired at " + e.getClaims().getExpiration().toInstant() + "; get a new access token", e);
     } catch (PrematureJwtException e) {
       throw new TokenRefusedException(Reason.NOT_YET_VALID, "the token is not valid yet (nbf "
           + e.getClaims().getNotBefore().toInstant() + " is in the future)", e);
@@ -247,10 +248,13 @@ public final class JwtVerifier {
     if (userId instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
       return Long.toString(number.longValue());
     }
-    if (userId instanceof String text && !text.isBlank() && text.length() <= 128) {
+    // The id becomes part of the principal, which log lines and Redis keys carry: no spaces or control characters.
+    if (userId instanceof String text && text.matches("\\S{1,128}")
+        && text.chars().noneMatch(Character::isISOControl)) {
       return text;
     }
-    throw new TokenRefusedException(Reason.MISSING_CLAIM, "the token has no usable user_id claim (a number or a string)");
+    throw new TokenRefusedException(Reason.MISSING_CLAIM,
+        "the token has no usable user_id claim (a number, or a string of 1 to 128 characters without spaces)");
   }
 
   /**

@@ -49,7 +49,8 @@ public final class PemKeys {
 
   /** The PEM text of a public key, as simplejwt's {@code VERIFYING_KEY} expects it. */
   public static String toPem(PublicKey key) {
-    String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+    String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+        .encodeToString(key.getEncoded());
     return BEGIN + "\n" + base64 + "\n" + END + "\n";
   }
 }

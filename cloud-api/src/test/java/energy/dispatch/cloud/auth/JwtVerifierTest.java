@@ -104,6 +104,10 @@ class JwtVerifierTest {
             Reason.MISSING_CLAIM, ErrorCode.TOKEN_INVALID),
         Arguments.of("HS256", "no user_id", access(42).claim("user_id", null).signWith(hmac(SECRET)).compact(),
             Reason.MISSING_CLAIM, ErrorCode.TOKEN_INVALID),
+        Arguments.of("HS256", "a user_id with a line break", access("7\nforged log line").signWith(hmac(SECRET))
+            .compact(), Reason.MISSING_CLAIM, ErrorCode.TOKEN_INVALID),
+        Arguments.of("HS256", "a user_id that is not a number or string", access(true).signWith(hmac(SECRET))
+            .compact(), Reason.MISSING_CLAIM, ErrorCode.TOKEN_INVALID),
         Arguments.of("HS256", "not a JWT", "not-a-token", Reason.MALFORMED, ErrorCode.TOKEN_INVALID),
         Arguments.of("HS256", "a header that is not JSON", "bm90IGpzb24.e30.c2ln", Reason.MALFORMED,
             ErrorCode.TOKEN_INVALID),
@@ -167,7 +171,8 @@ class JwtVerifierTest {
   void accepts_only_the_algorithms_given_keys() {
     assertThat(VERIFIERS.get("RS256").get().algorithms()).containsExactly("RS256");
     assertThat(VERIFIERS.get("HS256+RS256").get().algorithms()).containsExactly("HS256", "RS256");
-    assertThatThrownBy(() -> JwtVerifier.builder(CLOCK).build()).hasMessageContaining("at least one accepted algorithm");
+    assertThatThrownBy(() -> JwtVerifier.builder(CLOCK).build())
+        .hasMessageContaining("at least one accepted algorithm");
     assertThatThrownBy(() -> JwtVerifier.builder(CLOCK).acceptHs256("short"))
         .hasMessageContaining("at least 32 bytes");
   }

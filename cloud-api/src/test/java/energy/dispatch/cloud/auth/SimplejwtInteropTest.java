@@ -72,8 +72,8 @@ class SimplejwtInteropTest {
         return python + " did not answer within 60 s";
       }
       List<String> lines = output.strip().lines().toList();
-      return process.exitValue() == 0 ? null
-          : python + " cannot import Django or simplejwt (" + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)) + ")";
+      String lastLine = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+      return process.exitValue() == 0 ? null : python + " cannot import Django or simplejwt (" + lastLine + ")";
     } catch (IOException e) {
       return python + " cannot be run: " + e.getMessage();
     }
