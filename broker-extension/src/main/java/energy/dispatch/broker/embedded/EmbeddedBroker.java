@@ -72,9 +72,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     EmbeddedBroker broker = new EmbeddedBroker(hivemq, status, configFolder, settings.bindHost(), port);
     broker.awaitStart(settings);
     if (!status.ok()) {
+      String reason = status.failureReason().orElse("no reason reported");
       broker.close();
       throw new BrokerStartException("the MQTT broker was stopped because its extension did not start, so no "
-          + "client was admitted: " + status.failureReason().orElse("no reason reported"));
+          + "client was admitted: " + reason);
     }
     LOG.info("MQTT broker listening host={} port={} tls={} maxPacketSizeBytes={} maxQueuedMessagesPerClient={}",
         settings.bindHost(), port, settings.tls().isPresent(), settings.maxPacketSizeBytes(),
