@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -42,8 +43,10 @@ final class BrokerCommand implements Callable<Integer> {
     CloudSettings database = CloudSettings.fromEnvironment(env);
     Database.connectAndMigrate(database).close();
     int port = Ports.parse(BrokerSettings.PORT_SETTING, env.getOrDefault(BrokerSettings.PORT_SETTING, "1883"));
+    // A DATABASE_URL without a password (trust or peer authentication, as in CI) is valid.
+    String password = Objects.requireNonNullElse(database.databasePassword(), "");
     JdbcCredentialStore credentials = new JdbcCredentialStore(database.jdbcUrl(), database.databaseUser(),
-        database.databasePassword(), CredentialHash.hash(cloudSecret), Duration.ofSeconds(2));
+        password, CredentialHash.hash(cloudSecret), Duration.ofSeconds(2));
     try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.defaults(dataFolder).withPort(port), credentials)) {
       spec.commandLine().getOut().printf("broker listening on %s:%d%n", broker.host(), broker.port());
       spec.commandLine().getOut().flush();
