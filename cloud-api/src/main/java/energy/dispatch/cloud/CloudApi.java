@@ -20,6 +20,7 @@ import energy.dispatch.cloud.internal.HttpServer;
 import energy.dispatch.cloud.internal.StartupException;
 import energy.dispatch.cloud.internal.StripedExecutor;
 import energy.dispatch.cloud.mqtt.CloudMqtt;
+import energy.dispatch.cloud.ratelimit.RateLimiter;
 import energy.dispatch.cloud.redis.DeliveryState;
 import energy.dispatch.cloud.redis.RedisConnection;
 import energy.dispatch.cloud.redis.StatusBus;
@@ -105,12 +106,13 @@ public final class CloudApi implements AutoCloseable {
     mqtt.connect(new EdgeTraffic(acks, state, delivery, capabilities, mqtt::publishConfig, presenceRefresh));
 
     CommandService commands = new CommandService(settings, grants, edges, capabilities, store, writer, state, delivery,
-        bus, new RefusalLog(writer), clock);
+        bus, new RefusalLog(writer), new RateLimiter(redis.client(), settings.redisKeyPrefix(), settings.rateLimits()),
+        clock);
     LifecycleSweeper sweeper = push(resources, new LifecycleSweeper(settings, store, state, delivery, bus, clock,
         presenceRefresh));
     sweeper.start();
 
-    JwtVerifier verifier = JwtVerifier.hs256(settings.jwtSecret(), clock);
+    JwtVerifier verifier = verifier(settings, clock);
     DevTokens devTokens = settings.demoMode() ? DevTokens.create(true, settings.jwtSecret(), clock) : null;
     WsEndpoint ws = push(resources, new WsEndpoint(settings, verifier, commands, hub, clock));
     Supplier<Map<String, Boolean>> health = () -> Map.of("db", database.isHealthy(), "redis", redis.isHealthy(),
@@ -123,6 +125,14 @@ public final class CloudApi implements AutoCloseable {
     }));
     LOG.info("cloud-api started nodeId={} http={}:{} ws=/ws", settings.nodeId(), settings.httpHost(), http.port());
     return new CloudApi(settings, resources, http, edges, grants, capabilities, devTokens);
+  }
+
+  private static JwtVerifier verifier(CloudSettings settings, Clock clock) {
+    try {
+      return JwtVerifier.fromSettings(settings, clock);
+    } catch (RuntimeException e) {
+      throw new StartupException("cannot set up access token verification (DISPATCH_JWT_*): " + e.getMessage(), e);
+    }
   }
 
   private static <T extends AutoCloseable> T push(Deque<AutoCloseable> resources, T resource) {

@@ -7,6 +7,8 @@ import energy.dispatch.cloud.edges.CapabilityStore;
 import energy.dispatch.cloud.edges.EdgeRegistry;
 import energy.dispatch.cloud.grants.GrantStore;
 import energy.dispatch.cloud.internal.GroupCommitWriter;
+import energy.dispatch.cloud.ratelimit.Decision;
+import energy.dispatch.cloud.ratelimit.RateLimiter;
 import energy.dispatch.cloud.redis.DeliveryState;
 import energy.dispatch.schema.Command;
 import energy.dispatch.schema.CommandStatus;
@@ -50,12 +52,13 @@ public final class CommandService {
   private final Delivery delivery;
   private final StatusSink sink;
   private final RefusalLog refusals;
+  private final RateLimiter rateLimiter;
   private final Clock clock;
   private final Set<String> knownEdges = ConcurrentHashMap.newKeySet();
 
   public CommandService(CloudSettings settings, GrantStore grants, EdgeRegistry edges, CapabilityStore capabilities,
       CommandStore store, GroupCommitWriter writer, DeliveryState state, Delivery delivery, StatusSink sink,
-      RefusalLog refusals, Clock clock) {
+      RefusalLog refusals, RateLimiter rateLimiter, Clock clock) {
     this.settings = settings;
     this.grants = grants;
     this.edges = edges;
@@ -66,6 +69,7 @@ public final class CommandService {
     this.delivery = delivery;
     this.sink = sink;
     this.refusals = refusals;
+    this.rateLimiter = rateLimiter;
     this.clock = clock;
   }
 
@@ -99,6 +103,7 @@ public final class CommandService {
       if (existing.isPresent()) {
         return CompletableFuture.completedFuture(resubmission(principal, command, fingerprint, existing.get(), now));
       }
+      requireRate(principal, command);
       requireOutboxRoom(command.edgeId());
       CommandRecord draft = stamp(principal, command, fingerprint, now);
       return writer.submit(command.edgeId(), h -> CommandStore.insertAccepted(h, draft))
@@ -121,6 +126,14 @@ public final class CommandService {
       knownEdges.add(edgeId);
     }
     capabilities.current(edgeId).ifPresent(stored -> CapabilityCheck.check(command, stored.config()));
+  }
+
+  /** Counts the command against the principal's and the edge's budgets; a resubmission above never counts. */
+  private void requireRate(String principal, Command command) {
+    Decision decision = rateLimiter.check(principal, command.edgeId(), command.priority());
+    if (!decision.isAllowed()) {
+      throw new RefusalException(decision.errorCode(), decision.message());
+    }
   }
 
   private void requireOutboxRoom(String edgeId) {
