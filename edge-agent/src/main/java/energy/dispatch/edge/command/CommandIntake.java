@@ -71,6 +71,7 @@ public final class CommandIntake {
    * @param receivedNanos when it arrived, on the monotonic clock
    */
   public void accept(byte[] payload, OptionalLong messageExpirySec, long receivedNanos) {
+    energy.dispatch.edge.FaultPoints.reached(energy.dispatch.edge.FaultPoints.AFTER_RECEIPT);
     String text = new String(payload, StandardCharsets.UTF_8);
     Optional<JsonNode> tree = parse(text);
     Optional<String> commandId = tree.flatMap(CommandIntake::commandId);

@@ -62,6 +62,7 @@ final class SetpointHandler implements CommandHandler {
         : new Limited(requested, requested, Optional.empty());
 
     ledger.intent(command.commandId(), limited.appliedWatts());
+    energy.dispatch.edge.FaultPoints.reached(energy.dispatch.edge.FaultPoints.AFTER_INTENT);
     double confirmed;
     try {
       confirmed = gateway.get().write(command.target().deviceId(), command.target().channel(), limited.appliedWatts());
@@ -75,6 +76,7 @@ final class SetpointHandler implements CommandHandler {
               + "); the device may or may not hold the value, read it before retrying"));
       return;
     }
+    energy.dispatch.edge.FaultPoints.reached(energy.dispatch.edge.FaultPoints.AFTER_DEVICE_WRITE);
     site.inputs().put(channelKey, confirmed);
     hold(command, site, channelKey, requested, limited);
   }

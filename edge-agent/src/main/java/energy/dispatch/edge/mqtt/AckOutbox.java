@@ -79,6 +79,7 @@ public final class AckOutbox implements AckSender, AutoCloseable {
     while (inFlight.size() < window && !waiting.isEmpty()) {
       PendingAck ack = waiting.pollFirstEntry().getValue();
       inFlight.put(ack.seq(), ack);
+      energy.dispatch.edge.FaultPoints.reached(energy.dispatch.edge.FaultPoints.BEFORE_ACK);
       current.publish(Topics.acks(edgeId), ack.payload().getBytes(StandardCharsets.UTF_8), false)
           .whenComplete((result, error) -> thread.execute(() -> completed(ack, error)));
     }
