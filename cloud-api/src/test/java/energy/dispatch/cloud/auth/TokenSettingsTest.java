@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.cloud.ratelimit.RateLimits;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TokenSettingsTest {
 
@@ -76,5 +81,35 @@ class TokenSettingsTest {
         .redisUrl("redis://h:6379").demoMode(true).jwtAlgorithms(Set.of("RS256"))
         .jwtPublicKeyFile(Path.of("k.pem")).build())
         .hasMessageContaining("DISPATCH_JWT_SECRET");
+  }
+
+  @Test
+  void a_secret_present_for_demo_tokens_verifies_nothing_unless_hs256_is_configured(@TempDir Path dir)
+      throws IOException {
+    KeyPair rsa = TestTokens.rsaKeyPair();
+    Path publicKeyFile = Files.writeString(dir.resolve("jwt.pem"), PemKeys.toPem(rsa.getPublic()));
+    CloudSettings settings = CloudSettings.builder().database("jdbc:postgresql://h/d", null, null)
+        .redisUrl("redis://h:6379").demoMode(true).jwtSecret(SECRET).jwtAlgorithms(Set.of("RS256"))
+        .jwtPublicKeyFile(publicKeyFile).build();
+    JwtVerifier verifier = JwtVerifier.fromSettings(settings, Clock.systemUTC());
+    String hs256 = DevTokens.create(true, SECRET, Clock.systemUTC()).mint("42", Duration.ofMinutes(5));
+
+    assertThat(verifier.algorithms()).containsExactly("RS256");
+    assertThatThrownBy(() -> verifier.verify(hs256)).isInstanceOfSatisfying(TokenRefusedException.class,
+        e -> assertThat(e.reason()).isEqualTo(TokenRefusedException.Reason.WRONG_ALGORITHM));
+  }
+
+  @Test
+  void an_unreadable_public_key_file_names_the_setting(@TempDir Path dir) throws IOException {
+    Path notAKey = Files.writeString(dir.resolve("jwt.pem"),
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+    CloudSettings settings = CloudSettings.builder().database("jdbc:postgresql://h/d", null, null)
+        .redisUrl("redis://h:6379").jwtAlgorithms(Set.of("RS256")).jwtPublicKeyFile(notAKey).build();
+
+    assertThatThrownBy(() -> JwtVerifier.fromSettings(settings, Clock.systemUTC()))
+        .hasMessageContaining("DISPATCH_JWT_PUBLIC_KEY_FILE=" + notAKey)
+        .hasMessageContaining("not an RSA public key");
+    assertThatThrownBy(() -> PemKeys.readRsaPublicKey(dir.resolve("missing.pem")))
+        .hasMessageContaining("DISPATCH_JWT_PUBLIC_KEY_FILE");
   }
 }
