@@ -29,11 +29,14 @@ import org.slf4j.LoggerFactory;
  * The RSA signing keys of a JSON Web Key Set by {@code kid}, read from an {@code https://},
  * {@code http://} or {@code file:} URL. A {@code kid} that is not in the set refreshes it, but at
  * most once per refresh interval however many callers ask, so a flood of made-up {@code kid}s
- * cannot hammer the key server; a failed refresh keeps the keys loaded before. Thread-safe.
+ * cannot hammer the key server; a failed refresh keeps the keys loaded before. A set older than
+ * {@link #MAX_AGE} is refreshed on its next use, so a key the issuer withdrew stops verifying
+ * within that time. Thread-safe.
  */
 final class JwksKeySet {
 
   static final Duration DEFAULT_MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
+  static final Duration MAX_AGE = Duration.ofMinutes(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(JwksKeySet.class);
   private static final int MAX_BYTES = 1 << 20;
@@ -44,6 +47,7 @@ final class JwksKeySet {
   private final Duration minRefreshInterval;
   private final HttpClient http;
   private volatile Map<String, PublicKey> keysById;
+  private volatile Instant loadedAt;
   private Instant lastRefreshAttempt; // guarded by this
 
   private JwksKeySet(URI uri, Clock clock, Duration minRefreshInterval) {
@@ -64,6 +68,7 @@ final class JwksKeySet {
     JwksKeySet keySet = new JwksKeySet(uri, clock, minRefreshInterval);
     try {
       keySet.keysById = keySet.fetch();
+      keySet.loadedAt = clock.instant();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load the JWT key set from " + keySet.where()
           + " (DISPATCH_JWT_JWKS_URL): " + e.getMessage() + "; check the URL and that the key server answers", e);
@@ -75,6 +80,7 @@ final class JwksKeySet {
 
   /** The key with this {@code kid}, refreshing the set once (rate-limited) when it is not known. */
   Optional<PublicKey> find(String kid) {
+    refreshIfStale();
     PublicKey key = keysById.get(kid);
     if (key == null) {
       refreshIfDue();
@@ -85,8 +91,15 @@ final class JwksKeySet {
 
   /** The key of a set that holds exactly one, for tokens without {@code kid}. */
   Optional<PublicKey> onlyKey() {
+    refreshIfStale();
     Map<String, PublicKey> keys = keysById;
     return keys.size() == 1 ? keys.values().stream().findFirst() : Optional.empty();
+  }
+
+  private void refreshIfStale() {
+    if (clock.instant().isAfter(loadedAt.plus(MAX_AGE))) {
+      refreshIfDue();
+    }
   }
 
   private synchronized void refreshIfDue() {
@@ -97,6 +110,7 @@ final class JwksKeySet {
     lastRefreshAttempt = now;
     try {
       keysById = fetch();
+      loadedAt = now;
       LOG.info("Refreshed JWT key set from {} kids={}", where(), keysById.keySet());
     } catch (IOException | RuntimeException e) {
       LOG.warn("Cannot refresh JWT key set from {}; keeping the {} keys loaded before", where(), keysById.size(), e);

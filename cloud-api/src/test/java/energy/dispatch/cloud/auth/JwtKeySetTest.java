@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,6 +64,23 @@ class JwtKeySetTest {
     clock.advance(Duration.ofSeconds(31));
 
     assertThat(verifier.verify(signed(KEY_B, "b", 2)).principal()).isEqualTo("user:2");
+  }
+
+  @Test
+  void a_key_withdrawn_from_the_set_stops_verifying_once_the_set_is_older_than_its_max_age(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("jwks.json");
+    Files.writeString(file, TestTokens.jwks(List.of("a", "b"), List.of(rsa(KEY_A), rsa(KEY_B))));
+    JwtVerifier verifier = JwtVerifier.builder(clock).acceptRs256KeySet(file.toUri()).build();
+    assertThat(verifier.verify(signed(KEY_B, "b", 1)).principal()).isEqualTo("user:1");
+
+    Files.writeString(file, TestTokens.jwks(List.of("a"), List.of(rsa(KEY_A))));
+    assertThat(verifier.verify(signed(KEY_B, "b", 1)).principal()).isEqualTo("user:1");
+    clock.advance(Duration.ofMinutes(11));
+
+    assertThatThrownBy(() -> verifier.verify(signed(KEY_B, "b", 1)))
+        .isInstanceOfSatisfying(TokenRefusedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY));
+    assertThat(verifier.verify(signed(KEY_A, "a", 1)).principal()).isEqualTo("user:1");
   }
 
   @Test
@@ -158,7 +176,8 @@ class JwtKeySetTest {
   }
 
   private static String signed(KeyPair key, String kid, int userId) {
-    return access(userId).header().keyId(kid).and().signWith(key.getPrivate(), Jwts.SIG.RS256).compact();
+    return access(userId).expiration(Date.from(NOW.plus(Duration.ofHours(1)))).header().keyId(kid).and()
+        .signWith(key.getPrivate(), Jwts.SIG.RS256).compact();
   }
 
   private static RSAPublicKey rsa(KeyPair key) {
