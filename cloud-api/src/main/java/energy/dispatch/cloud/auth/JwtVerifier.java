@@ -31,6 +31,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.crypto.SecretKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verifies access tokens in the djangorestframework-simplejwt format: a signature by one of the
@@ -47,6 +49,7 @@ public final class JwtVerifier {
   /** The default clock leeway. */
   public static final Duration LEEWAY = Duration.ofSeconds(30);
 
+  private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
   private static final int MAX_TOKEN_CHARS = 8192;
 
   private final Set<String> algorithms;
@@ -115,7 +118,10 @@ public final class JwtVerifier {
         builder.acceptRs256KeySet(settings.jwtJwksUri());
       }
     }
-    return builder.build();
+    JwtVerifier verifier = builder.build();
+    LOG.info("Access tokens accepted algorithms={} issuer={} audience={} leeway={}s keySet={}", verifier.algorithms(),
+        settings.jwtIssuer(), settings.jwtAudience(), settings.jwtLeeway().toSeconds(), verifier.keySet != null);
+    return verifier;
   }
 
   public static Builder builder(Clock clock) {
