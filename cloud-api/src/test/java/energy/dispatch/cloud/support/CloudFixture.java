@@ -78,6 +78,15 @@ public final class CloudFixture implements AutoCloseable {
     }
   }
 
+  /** Parses JSON text (a response body). */
+  public static JsonNode json(String text) {
+    try {
+      return Json.mapper().readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public CloudApi cloud() {
     return cloud;
   }
