@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -22,7 +23,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * the command in both and gives each new bucket its expiry, in one atomic step: no failure can
  * leave a counter without expiry, and a refused command uses no budget. When Redis cannot be
  * reached the limiter answers {@code store_unavailable}: it fails closed, as the command path does,
- * which cannot queue a command without Redis either. Thread-safe.
+ * which cannot queue a command without Redis either. While Redis is unreachable only one check per
+ * probe interval asks it, and the others are refused at once instead of each waiting for a
+ * connection timeout. Thread-safe.
  *
  * <p>Call {@link #check} once per command, after authentication and authorization and before the
  * command is accepted.
@@ -58,19 +61,28 @@ public final class RateLimiter {
       """;
   private static final String SCRIPT_SHA = sha1(SCRIPT);
 
+  static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(500);
+
   private final UnifiedJedis redis;
   private final String keyPrefix;
   private final RateLimits limits;
+  private final long probeIntervalNanos;
   private final AtomicBoolean storeDown = new AtomicBoolean();
+  private final AtomicLong nextProbeNanos = new AtomicLong();
 
   /**
    * @param redis a pooled client ({@code JedisPooled} or {@code RedisClient}), shared and closed by the caller
    * @param keyPrefix the node's Redis key prefix, ending in a colon
    */
   public RateLimiter(UnifiedJedis redis, String keyPrefix, RateLimits limits) {
+    this(redis, keyPrefix, limits, DEFAULT_PROBE_INTERVAL);
+  }
+
+  RateLimiter(UnifiedJedis redis, String keyPrefix, RateLimits limits, Duration probeInterval) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.probeIntervalNanos = probeInterval.toNanos();
   }
 
   /**
@@ -79,6 +91,9 @@ public final class RateLimiter {
    * others. Never throws for Redis failures: they answer {@link Decision.Outcome#STORE_UNAVAILABLE}.
    */
   public Decision check(String principal, String edgeId, Priority priority) {
+    if (storeDown.get() && !claimProbe()) {
+      return Decision.storeUnavailable();
+    }
     Bucket bucket = priority == Priority.EMERGENCY ? Bucket.EMERGENCY : Bucket.NORMAL;
     List<String> keys = List.of(key(bucket, "principal", principal), key(bucket, "edge", edgeId));
     List<String> args = List.of(Integer.toString(bucket.principalLimit(limits)),
@@ -115,10 +130,20 @@ public final class RateLimiter {
         + Decision.wholeSecondsUp(retryAfter) + " s");
   }
 
+  /** Whether this caller may ask the unreachable Redis now: one caller per probe interval. */
+  private boolean claimProbe() {
+    long due = nextProbeNanos.get();
+    long now = System.nanoTime();
+    return now - due >= 0 && nextProbeNanos.compareAndSet(due, now + probeIntervalNanos);
+  }
+
   private Decision storeUnavailable(String principal, String edgeId, JedisException e) {
     if (!(e instanceof JedisConnectionException)) {
       LOG.error("Rate limit check failed in Redis, refusing the command principal={} edgeId={}", principal, edgeId, e);
-    } else if (storeDown.compareAndSet(false, true)) {
+      return Decision.storeUnavailable();
+    }
+    nextProbeNanos.set(System.nanoTime() + probeIntervalNanos);
+    if (storeDown.compareAndSet(false, true)) {
       LOG.warn("Redis unreachable: refusing new commands with store_unavailable until it answers again "
           + "principal={} edgeId={}", principal, edgeId, e);
     }

@@ -194,6 +194,26 @@ class RateLimiterTest {
   }
 
   @Test
+  void while_redis_is_unreachable_only_one_check_per_probe_interval_asks_it() throws IOException {
+    int port = FreePorts.next();
+    try (RedisClient nothingListening = RedisClient.create(URI.create("redis://127.0.0.1:" + port))) {
+      RateLimiter patient = new RateLimiter(nothingListening, prefix, RateLimits.defaults(), Duration.ofHours(1));
+      RateLimiter eager = new RateLimiter(nothingListening, prefix, RateLimits.defaults(), Duration.ZERO);
+      assertThat(patient.check("user:1", "edge-a", Priority.NORMAL).outcome()).isEqualTo(Outcome.STORE_UNAVAILABLE);
+      assertThat(eager.check("user:1", "edge-a", Priority.NORMAL).outcome()).isEqualTo(Outcome.STORE_UNAVAILABLE);
+
+      RedisServer server = TestRedis.startPrivate(port);
+      try {
+        assertThat(patient.check("user:1", "edge-a", Priority.NORMAL).outcome())
+            .isEqualTo(Outcome.STORE_UNAVAILABLE);
+        assertThat(eager.check("user:1", "edge-a", Priority.NORMAL).isAllowed()).isTrue();
+      } finally {
+        server.stop();
+      }
+    }
+  }
+
+  @Test
   void a_flushed_script_cache_is_reloaded() throws IOException {
     int port = FreePorts.next();
     RedisServer server = TestRedis.startPrivate(port);
