@@ -2,6 +2,7 @@
 """Mints an access and a refresh token with djangorestframework-simplejwt, as a Django auth service would.
 
 Usage: mint_simplejwt_tokens.py HS256|RS256 USER_ID [ISSUER [AUDIENCE]]
+USER_ID is written as a number when it is all digits, else as a string (a UUID primary key, say).
 The signing key (the HS256 secret, or the RS256 private key in PEM) is read from standard input, so it never
 appears in a process listing. Prints one JSON object: {"access": "...", "refresh": "..."}.
 Exit status 3 when Django or simplejwt is not installed.
@@ -36,7 +37,8 @@ def main(argv):
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    algorithm, user_id = argv[1], int(argv[2])
+    # A numeric id stays a number in the token, anything else a string, as simplejwt's for_user writes them.
+    algorithm, user_id = argv[1], int(argv[2]) if argv[2].isdigit() else argv[2]
     issuer = argv[3] if len(argv) > 3 else None
     audience = argv[4] if len(argv) > 4 else None
     try:

@@ -92,6 +92,15 @@ class SimplejwtInteropTest {
   }
 
   @Test
+  void accepts_a_string_user_id_as_simplejwt_writes_a_uuid_primary_key() throws Exception {
+    String uuid = "4c1d7e0a-9b7f-4f0e-8a53-2f1c7b9d0e11";
+    JsonNode tokens = mint(List.of("HS256", uuid), SECRET);
+
+    assertThat(JwtVerifier.hs256(SECRET, CLOCK).verify(tokens.path("access").asText()).principal())
+        .isEqualTo("user:" + uuid);
+  }
+
+  @Test
   void accepts_rs256_access_tokens_of_simplejwt_with_issuer_and_audience(@TempDir Path dir) throws Exception {
     KeyPair keyPair = TestTokens.rsaKeyPair();
     Path publicKeyFile = Files.writeString(dir.resolve("verifying-key.pem"), PemKeys.toPem(keyPair.getPublic()));
