@@ -70,9 +70,14 @@ public final class CloudFixture implements AutoCloseable {
   }
 
   static JsonNode siteConfig(String edgeId) {
+    return json(siteConfigText(edgeId));
+  }
+
+  /** The demo site's capability config from config/sites. */
+  public static String siteConfigText(String edgeId) {
     Path file = Path.of("..", "config", "sites", edgeId + ".json");
     try {
-      return Json.mapper().readTree(Files.readString(file));
+      return Files.readString(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the demo site config " + file.toAbsolutePath(), e);
     }

@@ -1,0 +1,212 @@
+package energy.dispatch.cloud.rest;
+
+import static energy.dispatch.cloud.support.CloudFixture.ADMIN;
+import static energy.dispatch.cloud.support.CloudFixture.EDGE;
+import static energy.dispatch.cloud.support.CloudFixture.OPERATOR;
+import static energy.dispatch.cloud.support.CloudFixture.json;
+import static energy.dispatch.cloud.support.CloudFixture.seedCommand;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import energy.dispatch.cloud.support.CloudFixture;
+import energy.dispatch.cloud.support.TestBroker;
+import energy.dispatch.cloud.support.TestEdge;
+import energy.dispatch.schema.CredentialHash;
+import java.net.http.HttpResponse;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RestApiTest {
+
+  private TestBroker broker;
+  private CloudFixture fixture;
+  private String operator;
+  private String admin;
+
+  @BeforeAll
+  void start() {
+    broker = TestBroker.start();
+    fixture = CloudFixture.start(broker);
+    fixture.connectEdge(EDGE, TestEdge.Answer.EXECUTE);
+    operator = fixture.token(OPERATOR);
+    admin = fixture.token(ADMIN);
+  }
+
+  @AfterAll
+  void stop() {
+    fixture.close();
+    broker.close();
+  }
+
+  @Test
+  void a_command_submitted_over_rest_is_accepted_and_its_history_can_be_read() {
+    HttpResponse<String> submitted = fixture.call("POST", "/api/v1/commands", operator, seedCommand("rest_1"));
+
+    assertThat(submitted.statusCode()).isEqualTo(202);
+    assertThat(json(submitted.body()).path("status").asText()).isEqualTo("accepted");
+    await().until(() -> json(fixture.call("GET", "/api/v1/commands/rest_1", operator, null).body())
+        .path("status").asText().equals("executed"));
+    JsonNode details = json(fixture.call("GET", "/api/v1/commands/rest_1", operator, null).body());
+    assertThat(details.path("history")).extracting(e -> e.path("status").asText())
+        .containsExactly("accepted", "sent", "delivered", "executed");
+    assertThat(details.path("history").get(0).path("principal").asText()).isEqualTo("user:456");
+    assertThat(details.path("command").path("accepted_at").isTextual()).isTrue();
+  }
+
+  @Test
+  void resubmitting_the_same_command_answers_the_existing_one_with_200() {
+    fixture.call("POST", "/api/v1/commands", operator, seedCommand("rest_twice"));
+
+    HttpResponse<String> again = fixture.call("POST", "/api/v1/commands", operator, seedCommand("rest_twice"));
+
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(json(again.body()).path("command_id").asText()).isEqualTo("rest_twice");
+  }
+
+  @Test
+  void refusals_are_errors_with_a_code_a_sentence_and_the_matching_status() {
+    assertError(fixture.call("POST", "/api/v1/commands", operator, "{oops"), 400, "malformed_json");
+    assertError(fixture.call("POST", "/api/v1/commands", operator, seedCommand("r", EDGE, 10_000_000)), 422,
+        "out_of_range");
+    assertError(fixture.call("POST", "/api/v1/commands", operator, seedCommand("r", "site9_edge_prod", 1)), 404,
+        "unknown_edge");
+    assertError(fixture.call("POST", "/api/v1/commands", null, seedCommand("r")), 401, "unauthenticated");
+    assertError(fixture.call("POST", "/api/v1/commands", "x.y.z", seedCommand("r")), 401, "token_invalid");
+    assertError(fixture.call("GET", "/api/v1/commands/nobody_knows", operator, null), 404, "unknown_command");
+    assertError(fixture.call("POST", "/api/v1/commands", operator, "{\"pad\": \"" + "x".repeat(70_000) + "\"}"), 413,
+        "payload_too_large");
+  }
+
+  @Test
+  void a_command_of_another_user_is_invisible_without_a_view_grant() {
+    fixture.call("POST", "/api/v1/commands", operator, seedCommand("private_1"));
+
+    assertError(fixture.call("GET", "/api/v1/commands/private_1", fixture.token("999"), null), 404, "unknown_command");
+    assertThat(json(fixture.call("GET", "/api/v1/commands?edge_id=" + EDGE, fixture.token("999"), null).body())
+        .path("commands")).isEmpty();
+  }
+
+  @Test
+  void cancel_of_a_finished_command_is_a_conflict_with_a_sentence() {
+    fixture.call("POST", "/api/v1/commands", operator, seedCommand("rest_done"));
+    await().until(() -> json(fixture.call("GET", "/api/v1/commands/rest_done", operator, null).body())
+        .path("status").asText().equals("executed"));
+
+    HttpResponse<String> cancel = fixture.call("POST", "/api/v1/commands/rest_done/cancel", operator, null);
+
+    assertError(cancel, 409, "not_cancellable");
+    assertThat(json(cancel.body()).path("error").path("message").asText()).contains("already executed");
+  }
+
+  @Test
+  void commands_can_be_listed_by_edge_and_status() {
+    fixture.call("POST", "/api/v1/commands", operator, seedCommand("listed_1"));
+    await().until(() -> json(fixture.call("GET", "/api/v1/commands/listed_1", operator, null).body())
+        .path("status").asText().equals("executed"));
+
+    JsonNode listed = json(fixture.call("GET", "/api/v1/commands?edge_id=" + EDGE + "&status=executed", operator, null)
+        .body());
+
+    assertThat(listed.path("commands")).extracting(c -> c.path("command_id").asText()).contains("listed_1");
+    assertThat(listed.path("commands")).extracting(c -> c.path("status").asText()).containsOnly("executed");
+    assertError(fixture.call("GET", "/api/v1/commands?status=sleeping", operator, null), 400, "schema_violation");
+  }
+
+  @Test
+  void edges_are_listed_with_presence() {
+    JsonNode edges = json(fixture.call("GET", "/api/v1/edges", operator, null).body()).path("edges");
+
+    assertThat(edges).anySatisfy(edge -> {
+      assertThat(edge.path("edge_id").asText()).isEqualTo(EDGE);
+      assertThat(edge.path("online").asBoolean()).isTrue();
+      assertThat(edge.path("config_version").asInt()).isPositive();
+    });
+  }
+
+  @Test
+  void an_admin_registers_an_edge_and_gets_its_secret_once_stored_only_as_a_hash() {
+    HttpResponse<String> created = fixture.call("POST", "/api/v1/admin/edges", admin,
+        "{\"edge_id\": \"site7_edge_prod\", \"site_id\": \"site7\"}");
+    String secret = json(created.body()).path("secret").asText();
+
+    assertThat(created.statusCode()).isEqualTo(201);
+    Jdbi db = fixture.database();
+    String storedHash = db.withHandle(h -> h.createQuery(
+        "SELECT secret_hash FROM edges WHERE edge_id = 'site7_edge_prod'").mapTo(String.class).one());
+    assertThat(storedHash).isEqualTo(CredentialHash.hash(secret));
+    assertError(fixture.call("POST", "/api/v1/admin/edges", admin,
+        "{\"edge_id\": \"site7_edge_prod\", \"site_id\": \"site7\"}"), 409, "schema_violation");
+    String rotated = json(fixture.call("POST", "/api/v1/admin/edges/site7_edge_prod/rotate", admin, null).body())
+        .path("secret").asText();
+    assertThat(rotated).isNotEqualTo(secret).hasSize(43);
+  }
+
+  @Test
+  void the_admin_routes_are_refused_to_other_users() {
+    assertError(fixture.call("POST", "/api/v1/admin/edges", operator, "{\"edge_id\": \"x\", \"site_id\": \"y\"}"), 403,
+        "forbidden");
+    assertError(fixture.call("POST", "/api/v1/admin/grants", operator,
+        "{\"principal\": \"user:456\", \"edge_pattern\": \"*\", \"can_view\": true, \"can_control\": true}"), 403,
+        "forbidden");
+  }
+
+  @Test
+  void grants_are_given_and_revoked_over_the_admin_api() {
+    String viewer = fixture.token("555");
+    fixture.call("POST", "/api/v1/commands", operator, seedCommand("for_viewer"));
+    assertError(fixture.call("GET", "/api/v1/commands/for_viewer", viewer, null), 404, "unknown_command");
+
+    assertThat(fixture.call("POST", "/api/v1/admin/grants", admin,
+        "{\"principal\": \"user:555\", \"edge_pattern\": \"site1_*\", \"can_view\": true, \"can_control\": false}")
+        .statusCode()).isEqualTo(201);
+    assertThat(fixture.call("GET", "/api/v1/commands/for_viewer", viewer, null).statusCode()).isEqualTo(200);
+    assertError(fixture.call("POST", "/api/v1/commands", viewer, seedCommand("viewer_try")), 403, "forbidden");
+
+    assertThat(fixture.call("DELETE", "/api/v1/admin/grants?principal=user:555&edge_pattern=site1_*", admin, null)
+        .statusCode()).isEqualTo(204);
+    assertError(fixture.call("GET", "/api/v1/commands/for_viewer", viewer, null), 404, "unknown_command");
+  }
+
+  @Test
+  void a_capability_config_is_validated_and_stored_as_the_next_version() {
+    String config = CloudFixture.siteConfigText(EDGE);
+
+    HttpResponse<String> stored = fixture.call("PUT", "/api/v1/admin/edges/" + EDGE + "/config", admin, config);
+
+    assertThat(json(stored.body()).path("version").asInt()).isEqualTo(2);
+    HttpResponse<String> invalid = fixture.call("PUT", "/api/v1/admin/edges/" + EDGE + "/config", admin,
+        "{\"devices\": [{\"device_id\": \"x\"}]}");
+    assertError(invalid, 422, "invalid_config");
+  }
+
+  @Test
+  void development_tokens_are_minted_in_demo_mode() {
+    HttpResponse<String> minted = fixture.call("POST", "/api/v1/dev/token", null, "{\"user_id\": \"456\", \"ttl_sec\": 60}");
+
+    assertThat(minted.statusCode()).isEqualTo(200);
+    String token = json(minted.body()).path("access").asText();
+    assertThat(fixture.call("GET", "/api/v1/edges", token, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void health_reports_each_dependency() {
+    JsonNode health = json(fixture.call("GET", "/health", null, null).body());
+
+    assertThat(health.path("status").asText()).isEqualTo("ok");
+    assertThat(health.path("db").asBoolean()).isTrue();
+    assertThat(health.path("redis").asBoolean()).isTrue();
+    assertThat(health.path("mqtt").asBoolean()).isTrue();
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String code) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonNode error = json(response.body()).path("error");
+    assertThat(error.path("code").asText()).isEqualTo(code);
+    assertThat(error.path("message").asText()).isNotBlank();
+  }
+}
