@@ -61,6 +61,12 @@ public final class CloudFixture implements AutoCloseable {
     return new CloudFixture(broker, CloudApi.start(second), second);
   }
 
+  /** Stops this node (its sockets and edges stay) and starts a new one on the same settings. */
+  public CloudFixture restart() {
+    cloud.close();
+    return new CloudFixture(broker, CloudApi.start(settings), settings);
+  }
+
   private void setUpDemoSite() {
     for (String edge : List.of(EDGE, OTHER_EDGE)) {
       broker.allowEdge(edge, cloud.registerEdge(edge, edge.substring(0, 5)));

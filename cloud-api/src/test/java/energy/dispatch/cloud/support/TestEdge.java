@@ -99,6 +99,24 @@ public final class TestEdge implements AutoCloseable {
     }
   }
 
+  /** Asks the cloud for its capability config and waits for the answer on the config topic. */
+  public JsonNode requestConfig(String requestId) throws InterruptedException {
+    BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
+    join(client.subscribeWith().topicFilter(Topics.config(edgeId)).qos(MqttQos.AT_LEAST_ONCE)
+        .callback(publish -> answers.add(readJson(publish.getPayloadAsBytes()))).send());
+    join(client.publishWith().topic(Topics.configRequest(edgeId)).qos(MqttQos.AT_LEAST_ONCE)
+        .payload(("{\"request_id\": \"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8)).send());
+    return answers.poll(10, TimeUnit.SECONDS);
+  }
+
+  private static JsonNode readJson(byte[] payload) {
+    try {
+      return Json.mapper().readTree(payload);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Publishes an ack on this edge's own ack topic; completes on the broker's PUBACK. */
   public java.util.concurrent.CompletableFuture<?> ack(String commandId, String status) {
     ObjectNode ack = Json.mapper().createObjectNode().put("command_id", commandId).put("status", status);
