@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A TCP link the test controls, between a client (an edge) and a server (the broker) on loopback:
  * {@link #cut()} drops every connection at once and refuses new ones, as a lost uplink does;
- * {@link #restore()} lets connections through again. Bytes are forwarded as they come, with
- * TCP_NODELAY on both sides. Thread-safe.
+ * {@link #stall()} keeps the connections but holds every byte, as a link that went silent does
+ * (neither side notices until a keep-alive runs out); {@link #restore()} lets bytes and
+ * connections through again. Bytes are forwarded as they come, with TCP_NODELAY on both sides.
+ * Thread-safe.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -25,6 +27,8 @@ final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final AtomicBoolean linkUp = new AtomicBoolean(true);
+  private final Object flow = new Object();
+  private boolean stalled;
   private volatile boolean closed;
 
   private TcpProxy(int targetPort, ServerSocket listener) {
@@ -57,8 +61,27 @@ final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
+  /** Holds every byte in both directions, connections open, until {@link #restore()}. */
+  void stall() {
+    synchronized (flow) {
+      stalled = true;
+    }
+  }
+
   void restore() {
     linkUp.set(true);
+    synchronized (flow) {
+      stalled = false;
+      flow.notifyAll();
+    }
+  }
+
+  private void awaitFlowing() throws InterruptedException {
+    synchronized (flow) {
+      while (stalled && !closed) {
+        flow.wait(1_000);
+      }
+    }
   }
 
   boolean isUp() {
@@ -105,11 +128,14 @@ final class TcpProxy implements AutoCloseable {
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
+        awaitFlowing();
         out.write(buffer, 0, read);
         out.flush();
       }
     } catch (IOException e) {
       // the link was cut or a side closed: both sides go down below
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       reset(from);
       reset(to);
@@ -141,6 +167,7 @@ final class TcpProxy implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    restore();
     cut();
     try {
       listener.close();
