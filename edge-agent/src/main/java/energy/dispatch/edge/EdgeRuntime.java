@@ -67,7 +67,7 @@ final class EdgeRuntime implements AutoCloseable {
     this.devices = devices;
     String edgeId = settings.edgeId();
     ConfigStore store = new ConfigStore(settings.capabilityConfigPath());
-    this.config = store.load();
+    this.config = store.load(edgeId);
     this.journal = Journal.open(settings.journalPath());
     try {
       int purged = journal.purgeFinishedBefore(settings.clock().instant().minus(DEDUPE_WINDOW));
@@ -178,6 +178,7 @@ final class EdgeRuntime implements AutoCloseable {
     site.replace(next, Controllers.of(next, List.of(), List.of()));
     dropHoldsWithoutChannel(next);
     config = next;
+    cycle.refreshStatus();
     LOG.info("Config applied edgeId={} version={} previousVersion={}", settings.edgeId(), next.version(),
         previous.version());
     // TODO: a new cycle_period_ms takes effect at the next agent start; the running schedule keeps the old period.

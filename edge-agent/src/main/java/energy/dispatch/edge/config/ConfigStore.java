@@ -28,11 +28,21 @@ public final class ConfigStore {
   }
 
   /**
-   * Reads and validates the config file.
+   * Reads and validates the config file of edge {@code edgeId}.
    *
-   * @throws IllegalStateException naming the file and every problem, when it is missing or invalid
+   * @throws IllegalStateException naming the file and every problem, when it is missing, invalid or
+   *     another edge's
    */
-  public CapabilityConfig load() {
+  public CapabilityConfig load(String edgeId) {
+    CapabilityConfig config = load();
+    if (!config.edgeId().equals(edgeId)) {
+      throw new IllegalStateException("the capability config " + path + " is for edge " + config.edgeId()
+          + ", not " + edgeId + "; point the edge at its own config file");
+    }
+    return config;
+  }
+
+  private CapabilityConfig load() {
     JsonNode document;
     try {
       document = Json.mapper().readTree(path.toFile());

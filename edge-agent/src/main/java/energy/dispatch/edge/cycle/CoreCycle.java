@@ -111,6 +111,11 @@ public final class CoreCycle {
     report(startNanos);
   }
 
+  /** Brings the reported state up to date after a change between cycles (a new config). */
+  public void refreshStatus() {
+    status = buildStatus();
+  }
+
   /** Applies queued emergency commands at once, between cycles, on the latest inputs. */
   public void applyEmergencies() {
     Optional<QueuedCommand> next;

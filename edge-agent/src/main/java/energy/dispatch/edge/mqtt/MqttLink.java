@@ -47,6 +47,7 @@ public final class MqttLink implements AutoCloseable {
   private final String edgeId;
   private final Mqtt5AsyncClient client;
   private final InboundHandler handler;
+  private final byte[] offlineState;
   private final Runnable onConnected;
   private final MonotonicClock monotonic;
   private final AtomicInteger takeovers = new AtomicInteger();
@@ -61,6 +62,7 @@ public final class MqttLink implements AutoCloseable {
       Executor inboundExecutor, Runnable onConnected, MonotonicClock monotonic) {
     this.edgeId = edgeId;
     this.handler = handler;
+    this.offlineState = offlineState.clone();
     this.onConnected = onConnected;
     this.monotonic = monotonic;
     this.client = Mqtt5Client.builder()
@@ -177,14 +179,17 @@ public final class MqttLink implements AutoCloseable {
   }
 
   /**
-   * Disconnects asking the broker to publish the last will, so the cloud sees the edge offline at
-   * once; the session stays for the next start.
+   * Publishes the offline state itself, then disconnects normally (the broker discards the last
+   * will, which stays for a crash); the session stays for the next start.
    */
   @Override
   public void close() {
     closing.set(true);
     try {
-      client.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send()
+      if (connected()) {
+        publish(Topics.state(edgeId), offlineState, true).get(2, TimeUnit.SECONDS);
+      }
+      client.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.NORMAL_DISCONNECTION).send()
           .get(2, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       LOG.debug("Disconnect edgeId={} did not complete: {}", edgeId, e.getMessage());

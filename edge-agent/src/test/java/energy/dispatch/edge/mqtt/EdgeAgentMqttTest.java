@@ -1,0 +1,249 @@
+package energy.dispatch.edge.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import energy.dispatch.broker.StaticCredentialStore;
+import energy.dispatch.broker.embedded.BrokerSettings;
+import energy.dispatch.broker.embedded.EmbeddedBroker;
+import energy.dispatch.edge.EdgeAgent;
+import energy.dispatch.edge.EdgeSettings;
+import energy.dispatch.edge.journal.JournalException;
+import energy.dispatch.edge.testing.CloudTestClient;
+import energy.dispatch.edge.testing.EdgeHarness;
+import energy.dispatch.schema.AckStatus;
+import energy.dispatch.schema.CredentialHash;
+import energy.dispatch.schema.Json;
+import energy.dispatch.simulator.SiteModel;
+import energy.dispatch.simulator.SiteSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent over real MQTT (embedded HiveMQ with the extension) and real Modbus TCP (the site simulator). */
+class EdgeAgentMqttTest {
+
+  private static final String CLOUD_SECRET = CredentialHash.newSecret();
+  private static final AtomicInteger EDGES = new AtomicInteger();
+
+  private StaticCredentialStore credentials;
+  private EmbeddedBroker broker;
+
+  @TempDir
+  Path directory;
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private String edgeId;
+  private String secret;
+  private SiteSimulator simulator;
+  private CloudTestClient cloud;
+  private Path configPath;
+
+  @BeforeEach
+  void site() throws Exception {
+    // A broker per test: retained state of one test's edge never meets another test's traffic.
+    credentials = StaticCredentialStore.withCloudSecret(CLOUD_SECRET);
+    broker = EmbeddedBroker.start(BrokerSettings.defaults(Files.createDirectories(directory.resolve("broker"))),
+        credentials);
+    closeables.add(broker);
+    edgeId = "edge_mqtt_" + EDGES.incrementAndGet();
+    secret = CredentialHash.newSecret();
+    credentials.putEdge(edgeId, CredentialHash.hash(secret));
+    simulator = SiteSimulator.start(0, SiteModel.demo());
+    closeables.add(simulator);
+    configPath = writeConfig(1);
+    cloud = new CloudTestClient(broker.port(), CLOUD_SECRET, edgeId);
+    closeables.add(cloud);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  private Path writeConfig(int version) throws Exception {
+    Path path = directory.resolve("config.json");
+    Files.writeString(path, config(version).toString());
+    return path;
+  }
+
+  private ObjectNode config(int version) throws Exception {
+    ObjectNode config = (ObjectNode) Json.mapper().readTree(EdgeHarness.DEMO_CONFIG.toFile());
+    config.put("edge_id", edgeId).put("version", version);
+    config.withArray("devices").forEach(device -> ((ObjectNode) device).put("port", simulator.port()));
+    return config;
+  }
+
+  private EdgeSettings settings(int brokerPort) {
+    return new EdgeSettings(edgeId, secret, "127.0.0.1", brokerPort, configPath, directory.resolve("journal.db"),
+        900, 100, Duration.ofSeconds(30), Clock.systemUTC());
+  }
+
+  private EdgeAgent startAgent() {
+    EdgeAgent agent = EdgeAgent.start(settings(broker.port()));
+    closeables.add(agent);
+    return agent;
+  }
+
+  private ObjectNode setpoint(String commandId, double watts) {
+    ObjectNode command = Json.mapper().createObjectNode().put("command_id", commandId).put("command_type", "setpoint");
+    command.putObject("target").put("edge_id", edgeId).put("device_id", "bms_main").put("channel", "SetActivePower");
+    return command.put("value", watts).put("unit", "W")
+        .put("accepted_at", Instant.now().toString()).put("expires_at", Instant.now().plusSeconds(300).toString());
+  }
+
+  private ObjectNode system(String commandId, String action) {
+    ObjectNode command = Json.mapper().createObjectNode().put("command_id", commandId).put("command_type", "system");
+    command.putObject("target").put("edge_id", edgeId);
+    return command.put("value", action).put("expires_at", Instant.now().plusSeconds(300).toString());
+  }
+
+  private int setpointRegister() {
+    return (simulator.register(1, 0) << 16) | simulator.register(1, 1);
+  }
+
+  @Test
+  void a_setpoint_is_delivered_then_executed_and_the_register_holds_it() throws Exception {
+    startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+
+    cloud.sendCommand(setpoint("cmd_12345", 50_000));
+
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> cloud.statusesFor("cmd_12345").equals(List.of(AckStatus.DELIVERED, AckStatus.EXECUTED)));
+    assertThat(cloud.resultFor("cmd_12345").orElseThrow().executedAt()).isNotNull();
+    assertThat(setpointRegister()).isEqualTo(50_000);
+    assertThat(simulator.model().setpointWatts()).isEqualTo(50_000);
+  }
+
+  @Test
+  void the_agent_starts_while_the_broker_is_down_and_connects_when_it_comes_up() throws Exception {
+    int port = energy.dispatch.testing.FreePorts.next();
+    EdgeAgent agent = EdgeAgent.start(settings(port));
+    closeables.add(agent);
+    assertThat(agent.connected()).isFalse();
+
+    try (EmbeddedBroker late = EmbeddedBroker.start(BrokerSettings.defaults(directory.resolve("late-broker"))
+        .withPort(port), credentials)) {
+      assertThat(late.port()).isEqualTo(port);
+      await().atMost(Duration.ofSeconds(20)).until(agent::connected);
+      agent.close();
+    }
+  }
+
+  @Test
+  void commands_sent_while_the_agent_was_stopped_are_executed_when_it_is_back() throws Exception {
+    EdgeAgent first = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+    first.close();
+
+    cloud.sendCommand(setpoint("sp-offline", 30_000));
+    startAgent();
+
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> cloud.resultFor("sp-offline").map(ack -> ack.status() == AckStatus.EXECUTED).orElse(false));
+    assertThat(simulator.model().setpointWatts()).isEqualTo(30_000);
+  }
+
+  @Test
+  void a_redelivered_command_is_answered_again_but_written_once() throws Exception {
+    startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+    ObjectNode command = setpoint("sp-twice", 40_000);
+    cloud.sendCommand(command);
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("sp-twice").isPresent());
+
+    cloud.sendCommand(command);
+
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> cloud.statusesFor("sp-twice").stream().filter(AckStatus.EXECUTED::equals).count() == 2);
+    assertThat(simulator.writeCount(1, 0)).isEqualTo(1);
+  }
+
+  @Test
+  void the_state_topic_shows_online_with_the_config_version_and_the_last_will_offline() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+    assertThat(cloud.lastState().orElseThrow().path("online").asBoolean()).isTrue();
+    assertThat(cloud.lastState().orElseThrow().path("config_version").asInt()).isEqualTo(1);
+    assertThat(cloud.lastState().orElseThrow().path("controllers").has("peak_shaving")).isTrue();
+
+    agent.close();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState()
+        .map(state -> !state.path("online").asBoolean()).orElse(false));
+  }
+
+  @Test
+  void a_second_agent_on_the_same_journal_refuses_to_start() {
+    startAgent();
+
+    assertThatThrownBy(() -> EdgeAgent.start(settings(broker.port())))
+        .isInstanceOf(JournalException.class)
+        .hasMessageContaining("in use by another edge agent");
+  }
+
+  @Test
+  void sync_config_applies_a_valid_config_and_keeps_it_as_the_last_good_one() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+
+    cloud.sendCommand(system("sync-1", "sync_config"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cloud.configRequests.isEmpty());
+    assertThat(cloud.configRequests.get(0).path("request_id").asText()).isEqualTo("sync-1");
+    assertThat(cloud.configRequests.get(0).path("current_version").asInt()).isEqualTo(1);
+    ObjectNode answer = Json.mapper().createObjectNode().put("request_id", "sync-1");
+    answer.set("config", config(2));
+    cloud.sendConfig(answer);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("sync-1").isPresent());
+    assertThat(cloud.resultFor("sync-1").orElseThrow().status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(agent.status().configVersion()).isEqualTo(2);
+    assertThat(Json.mapper().readTree(configPath.toFile()).path("version").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void sync_config_refuses_an_invalid_config_and_the_last_good_one_stays() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+
+    cloud.sendCommand(system("sync-bad", "sync_config"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cloud.configRequests.isEmpty());
+    ObjectNode invalid = config(2);
+    invalid.remove("devices");
+    ObjectNode answer = Json.mapper().createObjectNode().put("request_id", "sync-bad");
+    answer.set("config", invalid);
+    cloud.sendConfig(answer);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("sync-bad").isPresent());
+    assertThat(cloud.resultFor("sync-bad").orElseThrow().error().code()).isEqualTo("invalid_config");
+    assertThat(agent.status().configVersion()).isEqualTo(1);
+    assertThat(Json.mapper().readTree(configPath.toFile()).path("version").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void a_restart_command_is_acked_executed_after_the_agent_is_back() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+
+    cloud.sendCommand(system("restart-1", "restart"));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.resultFor("restart-1").isPresent());
+    assertThat(cloud.statusesFor("restart-1")).containsExactly(AckStatus.DELIVERED, AckStatus.EXECUTED);
+    assertThat(cloud.events("restarting")).isNotEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+  }
+}

@@ -1,0 +1,88 @@
+package energy.dispatch.edge.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import energy.dispatch.schema.Ack;
+import energy.dispatch.schema.AckStatus;
+import energy.dispatch.schema.Json;
+import energy.dispatch.schema.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** The cloud's side of one edge's topics, as a real MQTT 5 client: sends commands and configs, records the rest. */
+public final class CloudTestClient implements AutoCloseable {
+
+  private final String edgeId;
+  private final Mqtt5AsyncClient client;
+  public final List<Ack> acks = new CopyOnWriteArrayList<>();
+  public final List<JsonNode> states = new CopyOnWriteArrayList<>();
+  public final List<JsonNode> configRequests = new CopyOnWriteArrayList<>();
+
+  public CloudTestClient(int port, String cloudSecret, String edgeId) throws Exception {
+    this.edgeId = edgeId;
+    this.client = Mqtt5Client.builder().identifier("cloud-test-" + edgeId).serverHost("127.0.0.1").serverPort(port)
+        .simpleAuth().username("cloud").password(cloudSecret.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+        .buildAsync();
+    client.publishes(MqttGlobalPublishFilter.ALL, this::received);
+    client.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
+    for (String topic : List.of(Topics.acks(edgeId), Topics.state(edgeId), Topics.configRequest(edgeId))) {
+      client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private void received(Mqtt5Publish publish) {
+    String topic = publish.getTopic().toString();
+    try {
+      JsonNode message = Json.mapper().readTree(publish.getPayloadAsBytes());
+      if (topic.equals(Topics.acks(edgeId))) {
+        acks.add(Json.mapper().treeToValue(message, Ack.class));
+      } else if (topic.equals(Topics.state(edgeId))) {
+        states.add(message);
+      } else {
+        configRequests.add(message);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable on " + topic + ": " + publish.getPayloadAsBytes().length + " bytes " + new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8), e);
+    }
+  }
+
+  public void sendCommand(JsonNode command) throws Exception {
+    client.publishWith().topic(Topics.commands(edgeId)).qos(MqttQos.AT_LEAST_ONCE)
+        .payload(command.toString().getBytes(StandardCharsets.UTF_8)).send().get(10, TimeUnit.SECONDS);
+  }
+
+  public void sendConfig(JsonNode message) throws Exception {
+    client.publishWith().topic(Topics.config(edgeId)).qos(MqttQos.AT_LEAST_ONCE)
+        .payload(message.toString().getBytes(StandardCharsets.UTF_8)).send().get(10, TimeUnit.SECONDS);
+  }
+
+  public List<AckStatus> statusesFor(String commandId) {
+    return acks.stream().filter(ack -> ack.commandId().equals(commandId)).map(Ack::status).toList();
+  }
+
+  public Optional<Ack> resultFor(String commandId) {
+    return acks.stream().filter(ack -> ack.commandId().equals(commandId) && ack.status().isResult()).findFirst();
+  }
+
+  /** The latest retained-style state (without an event), if any arrived. */
+  public Optional<JsonNode> lastState() {
+    return states.stream().filter(state -> !state.has("event")).reduce((a, b) -> b);
+  }
+
+  public List<JsonNode> events(String type) {
+    return states.stream().filter(state -> state.path("event").path("type").asText().equals(type)).toList();
+  }
+
+  @Override
+  public void close() {
+    client.disconnect();
+  }
+}
