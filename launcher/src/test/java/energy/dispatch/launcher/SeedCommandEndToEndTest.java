@@ -135,7 +135,6 @@ class SeedCommandEndToEndTest {
   @ParameterizedTest(name = "{0} is refused with {3}")
   @CsvSource(delimiter = '|', value = {
       "schema violation   | /value                | \"fifty\"           | schema_violation",
-      "unknown edge       | /target/edge_id      | \"site9_edge_nope\" | unknown_edge",
       "value out of range | /value                | 500000               | out_of_range",
       "unknown device     | /target/device_id    | \"bms_nope\"        | unknown_device",
       "unknown channel    | /target/channel      | \"NoSuchChannel\"   | unknown_channel",
@@ -161,6 +160,30 @@ class SeedCommandEndToEndTest {
     }
     assertThat(refusalCodes(commandId)).containsExactly(code);
     assertThat(auditedStatuses(commandId)).isEmpty();
+  }
+
+  @Test
+  void unknown_edge_is_named_only_to_a_principal_whose_grants_cover_it() throws Exception {
+    system.cloud().grant("user:900", "*", true, true);
+    ObjectNode toNowhere = seedWithId("cmd_to_nowhere");
+    ((ObjectNode) toNowhere.get("target")).put("edge_id", "site9_edge_nope");
+
+    assertThat(refusalCodeFor(toNowhere, system.cloud().mintDevToken("900", Duration.ofMinutes(5))))
+        .isEqualTo("unknown_edge");
+    toNowhere.put("command_id", "cmd_to_nowhere_2");
+    assertThat(refusalCodeFor(toNowhere, system.operatorToken(Duration.ofMinutes(5))))
+        .as("an operator without a grant covering the edge learns nothing of its existence")
+        .isEqualTo("forbidden");
+  }
+
+  static String refusalCodeFor(ObjectNode command, String token) {
+    String commandId = command.path("command_id").asText();
+    try (DispatchSocket socket = DispatchSocket.connect(URI.create(system.cloud().webSocketUrl()), token)) {
+      socket.send(command.toString());
+      JsonNode refusal = socket.nextMatching(m -> commandId.equals(m.path("command_id").asText()), STATUS_WAIT);
+      assertThat(refusal.path("status").asText()).isEqualTo("refused");
+      return refusal.path("error").path("code").asText();
+    }
   }
 
   @Test
