@@ -50,8 +50,15 @@ public final class EdgeAgent implements AutoCloseable {
     return settings;
   }
 
-  /** The state as of the last cycle. */
+  /**
+   * The state as of the last cycle.
+   *
+   * @throws IllegalStateException when a restart failed and the agent is stopped
+   */
   public synchronized EdgeStatus status() {
+    if (runtime == null) {
+      throw new IllegalStateException("edge agent " + settings.edgeId() + " is stopped after a failed restart");
+    }
     return runtime.status();
   }
 
@@ -73,6 +80,7 @@ public final class EdgeAgent implements AutoCloseable {
     }
     LOG.info("Restarting edgeId={} commandId={}", settings.edgeId(), commandId);
     runtime.close();
+    runtime = null;
     try {
       runtime = newRuntime();
     } catch (RuntimeException e) {
@@ -88,7 +96,9 @@ public final class EdgeAgent implements AutoCloseable {
       return;
     }
     closed = true;
-    runtime.close();
+    if (runtime != null) {
+      runtime.close();
+    }
     LOG.info("Edge agent stopped edgeId={}", settings.edgeId());
   }
 }

@@ -10,10 +10,18 @@ import energy.dispatch.broker.embedded.BrokerSettings;
 import energy.dispatch.broker.embedded.EmbeddedBroker;
 import energy.dispatch.edge.EdgeAgent;
 import energy.dispatch.edge.EdgeSettings;
+import energy.dispatch.edge.journal.Journal;
 import energy.dispatch.edge.journal.JournalException;
 import energy.dispatch.edge.testing.CloudTestClient;
 import energy.dispatch.edge.testing.EdgeHarness;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import energy.dispatch.schema.Ack;
 import energy.dispatch.schema.AckStatus;
+import energy.dispatch.schema.SchemaValidator;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.IntStream;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.schema.Json;
 import energy.dispatch.simulator.SiteModel;
@@ -245,5 +253,52 @@ class EdgeAgentMqttTest {
     assertThat(cloud.statusesFor("restart-1")).containsExactly(AckStatus.DELIVERED, AckStatus.EXECUTED);
     assertThat(cloud.events("restarting")).isNotEmpty();
     await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+  }
+
+  @Test
+  void a_session_taken_over_by_another_client_is_backed_off_from_not_fought_over() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+
+    Mqtt5BlockingClient intruder = Mqtt5Client.builder().identifier(edgeId).serverHost("127.0.0.1")
+        .serverPort(broker.port()).simpleAuth().username(edgeId).password(secret.getBytes(StandardCharsets.UTF_8))
+        .applySimpleAuth().buildBlocking();
+    intruder.connectWith().cleanStart(false).send();
+    closeables.add(intruder::disconnect);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !agent.connected());
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .until(() -> intruder.getState().isConnected() && !agent.connected());
+  }
+
+  @Test
+  void acks_journaled_while_the_link_was_down_are_sent_in_order_when_it_is_back() throws Exception {
+    try (Journal journal = Journal.open(directory.resolve("journal.db"))) {
+      for (int i = 0; i < 60; i++) {
+        journal.recordAnswered("backlog-" + i, "{}", Instant.now(), Ack.executed("backlog-" + i, Instant.now()));
+      }
+    }
+    startAgent();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> cloud.acks.size() >= 60);
+    assertThat(cloud.acks.stream().map(Ack::commandId).toList())
+        .containsExactlyElementsOf(IntStream.range(0, 60).mapToObj(i -> "backlog-" + i).toList());
+  }
+
+  @Test
+  void the_published_state_matches_the_edge_state_schema() throws Exception {
+    startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+    cloud.sendCommand(setpoint("sp-state", 20_000));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("sp-state").isPresent());
+    cloud.sendCommand(system("restart-state", "restart"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !cloud.events("restarting").isEmpty());
+
+    for (JsonNode state : cloud.states) {
+      assertThat(SchemaValidator.instance().violations(SchemaValidator.Schema.EDGE_STATE, state)).isEmpty();
+    }
+    JsonNode restarting = cloud.events("restarting").get(0);
+    assertThat(restarting.path("holds").get(0).path("command_id").asText()).isEqualTo("sp-state");
+    assertThat(restarting.path("event").path("expected_sec").asInt()).isPositive();
   }
 }
