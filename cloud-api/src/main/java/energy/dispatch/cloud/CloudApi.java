@@ -10,6 +10,7 @@ import energy.dispatch.cloud.command.CommandStore;
 import energy.dispatch.cloud.command.Delivery;
 import energy.dispatch.cloud.command.EdgeTraffic;
 import energy.dispatch.cloud.command.LifecycleSweeper;
+import energy.dispatch.cloud.command.RecentCommands;
 import energy.dispatch.cloud.edges.CapabilityStore;
 import energy.dispatch.cloud.edges.EdgeRegistry;
 import energy.dispatch.cloud.grants.Grant;
@@ -102,12 +103,13 @@ public final class CloudApi implements AutoCloseable {
       LOG.warn("Could not re-read edge presence from the broker; it updates as edges report", e);
       return null;
     });
-    AckHandler acks = new AckHandler(store, writer, delivery, bus, clock);
+    RecentCommands recent = new RecentCommands(50_000);
+    AckHandler acks = new AckHandler(store, writer, delivery, bus, recent, clock);
     mqtt.connect(new EdgeTraffic(acks, state, delivery, capabilities, mqtt::publishConfig, presenceRefresh));
 
     CommandService commands = new CommandService(settings, grants, edges, capabilities, store, writer, state, delivery,
         bus, new RefusalLog(writer), new RateLimiter(redis.client(), settings.redisKeyPrefix(), settings.rateLimits()),
-        clock);
+        recent, clock);
     LifecycleSweeper sweeper = push(resources, new LifecycleSweeper(settings, store, state, delivery, bus, clock,
         presenceRefresh));
     sweeper.start();

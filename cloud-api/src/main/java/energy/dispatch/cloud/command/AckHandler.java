@@ -30,13 +30,16 @@ public final class AckHandler {
   private final GroupCommitWriter writer;
   private final Delivery delivery;
   private final StatusSink sink;
+  private final RecentCommands recent;
   private final Clock clock;
 
-  public AckHandler(CommandStore store, GroupCommitWriter writer, Delivery delivery, StatusSink sink, Clock clock) {
+  public AckHandler(CommandStore store, GroupCommitWriter writer, Delivery delivery, StatusSink sink,
+      RecentCommands recent, Clock clock) {
     this.store = store;
     this.writer = writer;
     this.delivery = delivery;
     this.sink = sink;
+    this.recent = recent;
     this.clock = clock;
   }
 
@@ -47,7 +50,7 @@ public final class AckHandler {
       return CompletableFuture.completedFuture(null);
     }
     Ack ack = Json.mapper().convertValue(json.get(), Ack.class);
-    Optional<CommandRecord> record = store.find(ack.commandId());
+    Optional<CommandRecord> record = recent.get(ack.commandId()).or(() -> store.find(ack.commandId()));
     if (record.isEmpty()) {
       LOG.warn("Ignoring an ack for an unknown command commandId={} edgeId={}", ack.commandId(), topicEdgeId);
       return CompletableFuture.completedFuture(null);

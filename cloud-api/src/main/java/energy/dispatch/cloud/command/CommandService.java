@@ -54,11 +54,12 @@ public final class CommandService {
   private final RefusalLog refusals;
   private final RateLimiter rateLimiter;
   private final Clock clock;
+  private final RecentCommands recent;
   private final Set<String> knownEdges = ConcurrentHashMap.newKeySet();
 
   public CommandService(CloudSettings settings, GrantStore grants, EdgeRegistry edges, CapabilityStore capabilities,
       CommandStore store, GroupCommitWriter writer, DeliveryState state, Delivery delivery, StatusSink sink,
-      RefusalLog refusals, RateLimiter rateLimiter, Clock clock) {
+      RefusalLog refusals, RateLimiter rateLimiter, RecentCommands recent, Clock clock) {
     this.settings = settings;
     this.grants = grants;
     this.edges = edges;
@@ -70,6 +71,7 @@ public final class CommandService {
     this.sink = sink;
     this.refusals = refusals;
     this.rateLimiter = rateLimiter;
+    this.recent = recent;
     this.clock = clock;
   }
 
@@ -98,11 +100,8 @@ public final class CommandService {
   private CompletableFuture<Submission> submit(String principal, Command command, Instant now) {
     try {
       authorizeAndCheck(principal, command);
-      Optional<CommandRecord> existing = store.find(command.commandId());
       String fingerprint = Fingerprint.of(command);
-      if (existing.isPresent()) {
-        return CompletableFuture.completedFuture(resubmission(principal, command, fingerprint, existing.get(), now));
-      }
+      // No read for the id here: the insert finds a taken id (ON CONFLICT) and raced() answers it.
       requireRate(principal, command);
       requireOutboxRoom(command.edgeId());
       CommandRecord draft = stamp(principal, command, fingerprint, now);
@@ -128,7 +127,11 @@ public final class CommandService {
     capabilities.current(edgeId).ifPresent(stored -> CapabilityCheck.check(command, stored.config()));
   }
 
-  /** Counts the command against the principal's and the edge's budgets; a resubmission above never counts. */
+  /**
+   * Counts the command against the principal's and the edge's budgets.
+   * TODO: an idempotent resubmission is counted too (its id is recognised only at the insert); a
+   *  client retrying in a loop spends its budget on retries.
+   */
   private void requireRate(String principal, Command command) {
     Decision decision = rateLimiter.check(principal, command.edgeId(), command.priority());
     if (!decision.isAllowed()) {
@@ -172,12 +175,13 @@ public final class CommandService {
         CommandStatus.ACCEPTED, submitSeq, draft.acceptedAt(), draft.expiresAt(), null, null, null, null, null);
     AUDIT.info("Command accepted commandId={} edgeId={} principal={} expiresAt={}", record.commandId(),
         record.edgeId(), record.principal(), record.expiresAt());
+    recent.remember(record);
     sink.publish(new StatusChange(record.principal(), record.toStatusEvent()));
     delivery.admit(record);
     return new Submission.Accepted(record, false);
   }
 
-  /** Another submission of the same id committed first. */
+  /** The id was taken: by the same command (answered with it) or another one (refused). */
   private Submission raced(String principal, Command command, String fingerprint, Instant now) {
     return store.find(command.commandId())
         .map(existing -> resubmission(principal, command, fingerprint, existing, now))

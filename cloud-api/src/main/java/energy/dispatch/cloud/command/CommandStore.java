@@ -100,28 +100,29 @@ public final class CommandStore {
   }
 
   /**
-   * Inserts an accepted command and its {@code accepted} event; empty when the id exists already.
+   * Inserts an accepted command and its {@code accepted} event in one statement; empty when the id
+   * exists already.
    */
   public static Optional<Long> insertAccepted(Handle handle, CommandRecord record) {
     Command command = record.command();
-    Optional<Long> seq = handle.createQuery("""
-            INSERT INTO commands (command_id, edge_id, principal, command_type, priority, channel_key, payload,
-                                  fingerprint, status, accepted_at, expires_at)
-            VALUES (:id, :edgeId, :principal, :type, :priority, :channelKey, CAST(:payload AS jsonb), :fingerprint,
-                    'accepted', :acceptedAt, :expiresAt)
-            ON CONFLICT (command_id) DO NOTHING RETURNING submit_seq""")
+    return handle.createQuery("""
+            WITH inserted AS (
+              INSERT INTO commands (command_id, edge_id, principal, command_type, priority, channel_key, payload,
+                                    fingerprint, status, accepted_at, expires_at)
+              VALUES (:id, :edgeId, :principal, :type, :priority, :channelKey, CAST(:payload AS jsonb), :fingerprint,
+                      'accepted', :acceptedAt, :expiresAt)
+              ON CONFLICT (command_id) DO NOTHING RETURNING command_id, submit_seq),
+            audit AS (
+              INSERT INTO command_events (command_id, at, status, principal, reason)
+              SELECT command_id, :acceptedAt, 'accepted', :principal, NULL FROM inserted)
+            SELECT submit_seq FROM inserted""")
         .bind("id", command.commandId()).bind("edgeId", command.edgeId()).bind("principal", record.principal())
         .bind("type", command.commandType().wire()).bind("priority", command.priority().wire())
         .bind("channelKey", command.target().channelKey()).bind("payload", toJson(command))
         .bind("fingerprint", record.fingerprint())
-        .bind("acceptedAt", record.acceptedAt().atOffset(ZoneOffset.UTC)).bind("expiresAt", record.expiresAt().atOffset(ZoneOffset.UTC))
+        .bind("acceptedAt", record.acceptedAt().atOffset(ZoneOffset.UTC))
+        .bind("expiresAt", record.expiresAt().atOffset(ZoneOffset.UTC))
         .mapTo(Long.class).findOne();
-    seq.ifPresent(ignored -> handle.createUpdate("""
-            INSERT INTO command_events (command_id, at, status, principal, reason)
-            VALUES (:id, :at, 'accepted', :principal, NULL)""")
-        .bind("id", command.commandId()).bind("at", record.acceptedAt().atOffset(ZoneOffset.UTC))
-        .bind("principal", record.principal()).execute());
-    return seq;
   }
 
   /** Applies a guarded transition and its audit event; false when the command was not in a predecessor state. */
