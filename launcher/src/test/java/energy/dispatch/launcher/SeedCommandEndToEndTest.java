@@ -7,18 +7,25 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.cloud.CloudSettings;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.schema.Json;
 import energy.dispatch.simulator.SiteSimulator;
 import energy.dispatch.testing.TestPostgres;
 import energy.dispatch.testing.TestRedis;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +33,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The first path of the system, every hop on real parts: a WebSocket client sends the seed command;
@@ -54,6 +63,8 @@ class SeedCommandEndToEndTest {
   @TempDir
   static Path dataFolder;
 
+  static final String JWT_SECRET = CredentialHash.newSecret();
+
   static TestPostgres.Database database;
   static LocalSystem system;
 
@@ -62,7 +73,7 @@ class SeedCommandEndToEndTest {
     database = TestPostgres.freshDatabase();
     CloudSettings settings = CloudSettings.builder()
         .httpPort(0)
-        .jwtSecret(CredentialHash.newSecret())
+        .jwtSecret(JWT_SECRET)
         .database(database.jdbcUrl(), database.user(), database.password())
         .redisUrl(TestRedis.url())
         .redisKeyPrefix(TestRedis.freshPrefix())
@@ -183,6 +194,53 @@ class SeedCommandEndToEndTest {
       JsonNode refusal = socket.nextMatching(m -> commandId.equals(m.path("command_id").asText()), STATUS_WAIT);
       assertThat(refusal.path("status").asText()).isEqualTo("refused");
       return refusal.path("error").path("code").asText();
+    }
+  }
+
+  static String token(String secret, String tokenType, Instant issuedAt, Instant expiresAt) {
+    return Jwts.builder()
+        .claim("token_type", tokenType)
+        .claim("user_id", 456)
+        .id(UUID.randomUUID().toString())
+        .issuedAt(Date.from(issuedAt))
+        .expiration(Date.from(expiresAt))
+        .signWith(Keys.hmacShaKeyFor(secret.getBytes(StandardCharsets.UTF_8)), Jwts.SIG.HS256)
+        .compact();
+  }
+
+  static Stream<Arguments> badTokens() {
+    Instant now = Instant.now();
+    return Stream.of(
+        Arguments.of("expired", token(JWT_SECRET, "access", now.minusSeconds(7200), now.minusSeconds(3600)),
+            "token_expired"),
+        Arguments.of("badly signed", token(CredentialHash.newSecret(), "access", now, now.plusSeconds(600)),
+            "token_invalid"),
+        Arguments.of("refresh", token(JWT_SECRET, "refresh", now, now.plusSeconds(600)), "token_invalid"),
+        Arguments.of("not a token", "not-a-jwt", "token_invalid"));
+  }
+
+  @ParameterizedTest(name = "{0} token is refused with {2} and the socket still accepts a good one")
+  @MethodSource("badTokens")
+  void bad_token_is_refused_and_the_socket_keeps_working(String name, String badToken, String code) {
+    try (DispatchSocket socket = DispatchSocket.open(URI.create(system.cloud().webSocketUrl()))) {
+      socket.send(Json.mapper().createObjectNode().put("type", "auth").put("token", badToken).toString());
+      JsonNode refusal = socket.next(STATUS_WAIT);
+
+      assertThat(refusal.path("error").path("code").asText()).isEqualTo(code);
+      assertThat(refusal.toString()).doesNotContain(badToken);
+      assertThat(socket.authenticate(system.operatorToken(Duration.ofMinutes(5))).path("principal").asText())
+          .isEqualTo("user:456");
+    }
+  }
+
+  @Test
+  void command_before_authentication_is_refused_and_the_socket_closed_after_a_few_seconds() {
+    try (DispatchSocket socket = DispatchSocket.open(URI.create(system.cloud().webSocketUrl()))) {
+      socket.send(seedWithId("cmd_unauthenticated").toString());
+      JsonNode refusal = socket.next(STATUS_WAIT);
+
+      assertThat(refusal.path("error").path("code").asText()).isEqualTo("unauthenticated");
+      assertThat(socket.closed()).succeedsWithin(Duration.ofSeconds(15));
     }
   }
 
