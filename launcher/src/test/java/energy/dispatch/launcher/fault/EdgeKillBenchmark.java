@@ -52,6 +52,7 @@ public final class EdgeKillBenchmark {
     Instant started = Instant.now();
     List<Result> results = new ArrayList<>();
     Path folder = Files.createTempDirectory("edge-kill-trials");
+    PartProcess.snapshotClassPath(folder.resolve("classpath"));
     try (FaultSystem system = FaultSystem.create(folder, "EdgeKillBenchmark")
         .cloudSetting("DISPATCH_DELIVERY_TIMEOUT_SEC", "120")) {
       EdgeSite site = system.addEdge("site1_edge_trials", false);

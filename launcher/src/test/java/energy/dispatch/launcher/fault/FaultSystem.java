@@ -42,7 +42,9 @@ final class FaultSystem implements AutoCloseable {
   static final String OPERATOR_ID = "456";
   static final Pattern BROKER_READY = Pattern.compile("^broker listening on ");
   static final Pattern CLOUD_READY = Pattern.compile("^cloud listening on ");
-  private static final Path SITE_TEMPLATE = Path.of("../config/sites/site1_edge_prod.json");
+  /** The demo site's config, from the repository root (benchmark runs) or the launcher module (tests). */
+  private static final Path SITE_TEMPLATE = Files.exists(Path.of("config/sites/site1_edge_prod.json"))
+      ? Path.of("config/sites/site1_edge_prod.json") : Path.of("../config/sites/site1_edge_prod.json");
 
   private final Path folder;
   private final Path logFolder;

@@ -104,6 +104,8 @@ final class PartProcess implements AutoCloseable {
     try {
       Files.createDirectories(logFile.getParent());
       process = builder.start();
+      STARTED.removeIf(started -> !started.isAlive());
+      STARTED.add(process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
     }
@@ -197,9 +199,57 @@ final class PartProcess implements AutoCloseable {
     return command;
   }
 
+  private static volatile String classPath;
+  /** Every part started by this JVM, killed when it exits, so that no part outlives an aborted run. */
+  private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly),
+        "kill-started-parts"));
+  }
+
   /** Surefire runs tests from a manifest-only jar; the real class path is in its own property. */
   static String testClassPath() {
-    return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String chosen = classPath;
+    return chosen != null ? chosen
+        : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+  }
+
+  /**
+   * Copies the project's own jars and the class folders of the class path into {@code folder} and
+   * starts every part from the copies, so that a long run survives a rebuild meanwhile.
+   */
+  static void snapshotClassPath(Path folder) throws IOException {
+    List<String> entries = new ArrayList<>();
+    Files.createDirectories(folder);
+    for (String entry : testClassPath().split(java.io.File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (entry.endsWith(".jar") && entry.contains("energy" + java.io.File.separator + "dispatch")) {
+        Path copy = folder.resolve(path.getFileName());
+        Files.copy(path, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        entries.add(copy.toString());
+      } else if (Files.isDirectory(path)) {
+        Path copy = folder.resolve("dir" + entries.size());
+        copyTree(path, copy);
+        entries.add(copy.toString());
+      } else {
+        entries.add(entry);
+      }
+    }
+    classPath = String.join(java.io.File.pathSeparator, entries);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path source : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   private void pump(Process running, CompletableFuture<String> readiness, int start) {
