@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Invariants 2 and 3 against the cloud-api dying: the node is SIGKILLed with commands queued for
- * an offline edge, or with commands on their way through the broker and the edge, and started
- * again. PostgreSQL is the record: every accepted command is still there, is sent when the edge
- * is back, and ends executed with one device write.
+ * Invariants 2, 3 and 4 against the cloud-api dying: the node is SIGKILLed with commands queued
+ * for an offline edge, with commands on their way through the broker and the edge, or with a
+ * delivery timer pending, and started again. PostgreSQL is the record: every accepted command is
+ * still there, is sent when the edge is back and ends executed with one device write, and a
+ * pending timer fires once after the restart.
  */
 @Tag("fault")
 class CloudRestartTest {
@@ -37,7 +38,7 @@ class CloudRestartTest {
   @BeforeAll
   static void startSystem() {
     system = FaultSystem.create(folder, "CloudRestartTest");
-    site = system.addEdge(EDGE, false);
+    site = system.addEdge(EDGE, true);
     system.startBroker();
     node = system.startCloud("node-1");
     audit = new CommandAudit(system.database());
@@ -45,6 +46,7 @@ class CloudRestartTest {
 
   @AfterEach
   void edgeOffline() {
+    site.link().restore();
     site.simulator().setResponseDelay(Duration.ZERO);
     site.agent().terminate();
   }
@@ -95,5 +97,27 @@ class CloudRestartTest {
     node.process().start();
 
     batch.assertAllExecutedOnce();
+  }
+
+  @Test
+  void a_delivery_timer_pending_when_the_cloud_dies_fires_once_after_the_restart() {
+    site.agent().start();
+    await().atMost(PRESENCE).until(() -> node.api().edgeOnline(EDGE));
+    site.link().stall();
+    Batch batch = new Batch(site, audit);
+    assertThat(node.api().submit(batch.setpoint("pending-timer", WritableChannel.REACTIVE_POWER, 600)).accepted())
+        .isTrue();
+    await().atMost(PRESENCE).until(() -> audit.find("pending-timer").map(r -> r.status().equals("sent")).orElse(false));
+
+    node.process().restart();
+    batch.assertEnds("pending-timer", "timeout");
+    site.link().restore();
+
+    CommandAudit.Record record = await("late result").atMost(Batch.SETTLE)
+        .until(() -> audit.find("pending-timer").orElseThrow(), r -> !r.lateResult().isMissingNode());
+    audit.assertSound("pending-timer");
+    assertThat(audit.eventCount("pending-timer", "timeout")).isEqualTo(1);
+    assertThat(record.lateResult().path("status").asText()).isEqualTo("executed");
+    batch.assertWritesMatchOutcomes();
   }
 }
