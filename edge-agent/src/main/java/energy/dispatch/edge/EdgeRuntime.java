@@ -26,6 +26,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +47,11 @@ final class EdgeRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeRuntime.class);
   /** Finished commands are remembered this long for dedupe: beyond the session expiry and any command expiry. */
   static final Duration DEDUPE_WINDOW = Duration.ofDays(8);
+  private static final Executor STARTUP = runnable -> {
+    Thread thread = new Thread(runnable, "edge-startup");
+    thread.setDaemon(true);
+    thread.start();
+  };
 
   private final EdgeSettings settings;
   private final DeviceGatewayFactory devices;
@@ -67,9 +75,13 @@ final class EdgeRuntime implements AutoCloseable {
     this.devices = devices;
     String edgeId = settings.edgeId();
     ConfigStore store = new ConfigStore(settings.capabilityConfigPath());
-    this.config = store.load(edgeId);
+    // Start-up is mostly class loading; the config check, the journal and the MQTT client load in parallel.
+    CompletableFuture<CapabilityConfig> loading = CompletableFuture.supplyAsync(() -> store.load(edgeId), STARTUP);
+    CompletableFuture<Void> warming = CompletableFuture.runAsync(MqttLink::warmUp, STARTUP);
     this.journal = Journal.open(settings.journalPath());
     try {
+      this.config = joined(loading);
+      joined(warming);
       int purged = journal.purgeFinishedBefore(settings.clock().instant().minus(DEDUPE_WINDOW));
       LOG.info("Journal purged edgeId={} commands={} olderThan={}", edgeId, purged, DEDUPE_WINDOW);
       this.outbox = new AckOutbox(edgeId, journal);
@@ -193,6 +205,17 @@ final class EdgeRuntime implements AutoCloseable {
         journal.update(changes -> changes.removeHold(hold.channelKey()));
         site.holds().remove(hold.channelKey());
       }
+    }
+  }
+
+  private static <T> T joined(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 

@@ -42,7 +42,7 @@ public final class MqttLink implements AutoCloseable {
   /** Command messages the broker may have in flight to this edge at once; a backlog drains in windows of this. */
   static final int RECEIVE_MAXIMUM = 32;
   static final int KEEP_ALIVE_SECONDS = 30;
-  private static final Duration FIRST_CONNECT_WAIT = Duration.ofMillis(500);
+  private static final Duration FIRST_CONNECT_WAIT = Duration.ofMillis(250);
 
   private final String edgeId;
   private final Mqtt5AsyncClient client;
@@ -78,6 +78,11 @@ public final class MqttLink implements AutoCloseable {
     // Registered before any connect: a resumed session delivers at once, and ALL (not SUBSCRIBED)
     // also takes messages of subscriptions made by an earlier process, which this client never saw.
     client.publishes(MqttGlobalPublishFilter.ALL, this::received, inboundExecutor, true);
+  }
+
+  /** Loads the client's classes ahead of time, so that a parallel start-up finds them ready. */
+  public static void warmUp() {
+    Mqtt5Client.builder().identifier("warm-up").buildAsync();
   }
 
   /** Starts connecting; waits briefly for the first attempt and never fails: reconnects run in the background. */
