@@ -93,7 +93,7 @@ public final class CommandService {
     } catch (RefusalException e) {
       String commandId = json == null ? null : CommandParser.textAt(json, "command_id");
       String edgeId = json == null ? null : CommandParser.textAt(json, "target", "edge_id");
-      return CompletableFuture.completedFuture(refuse(principal, commandId, edgeId, e.error(), now));
+      return refuse(principal, commandId, edgeId, e.error(), now);
     }
   }
 
@@ -106,10 +106,19 @@ public final class CommandService {
       requireOutboxRoom(command.edgeId());
       CommandRecord draft = stamp(principal, command, fingerprint, now);
       return writer.submit(command.edgeId(), h -> CommandStore.insertAccepted(h, draft))
-          .thenApply(seq -> seq.map(s -> accepted(draft, s)).orElseGet(() -> raced(principal, command, fingerprint, now)))
-          .exceptionally(error -> refuse(principal, command.commandId(), command.edgeId(), storeFailure(error), now));
+          .thenCompose(seq -> seq.map(s -> CompletableFuture.completedFuture(accepted(draft, s)))
+              .orElseGet(() -> raced(principal, command, fingerprint, now)))
+          .handle((submission, error) -> error == null ? CompletableFuture.completedFuture(submission)
+              : refuse(principal, command.commandId(), command.edgeId(), storeFailure(error), now))
+          .thenCompose(answer -> answer);
     } catch (RefusalException e) {
-      return CompletableFuture.completedFuture(refuse(principal, command.commandId(), command.edgeId(), e.error(), now));
+      return refuse(principal, command.commandId(), command.edgeId(), e.error(), now);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(CommandService.class).error("Checking a command failed commandId={} edgeId={}",
+          command.commandId(), command.edgeId(), e);
+      return refuse(principal, command.commandId(), command.edgeId(),
+          ErrorDetail.of(ErrorCode.STORE_UNAVAILABLE, "the command could not be checked against the record; it was "
+              + "not accepted, retry later"), now);
     }
   }
 
@@ -182,17 +191,17 @@ public final class CommandService {
   }
 
   /** The id was taken: by the same command (answered with it) or another one (refused). */
-  private Submission raced(String principal, Command command, String fingerprint, Instant now) {
+  private CompletableFuture<Submission> raced(String principal, Command command, String fingerprint, Instant now) {
     return store.find(command.commandId())
         .map(existing -> resubmission(principal, command, fingerprint, existing, now))
         .orElseGet(() -> refuse(principal, command.commandId(), command.edgeId(),
             ErrorDetail.of(ErrorCode.STORE_UNAVAILABLE, "the record did not confirm the command; retry"), now));
   }
 
-  private Submission resubmission(String principal, Command command, String fingerprint, CommandRecord existing,
-      Instant now) {
+  private CompletableFuture<Submission> resubmission(String principal, Command command, String fingerprint,
+      CommandRecord existing, Instant now) {
     if (existing.principal().equals(principal) && existing.fingerprint().equals(fingerprint)) {
-      return new Submission.Accepted(existing, true);
+      return CompletableFuture.completedFuture(new Submission.Accepted(existing, true));
     }
     return refuse(principal, command.commandId(), command.edgeId(), ErrorDetail.of(ErrorCode.DUPLICATE_COMMAND_ID,
         "command_id '" + command.commandId() + "' is already in use; choose a new command_id"), now);
@@ -209,9 +218,19 @@ public final class CommandService {
         + "accepted, retry later");
   }
 
-  private Submission refuse(String principal, String commandId, String edgeId, ErrorDetail error, Instant now) {
-    refusals.record(principal, commandId, edgeId, error, now);
-    return new Submission.Refused(error, commandId, edgeId, now);
+  /**
+   * Refuses something that never reached {@link #submit} (an unauthenticated or unreadable
+   * message): audits it like any refusal. {@code principal} may be null.
+   */
+  public CompletableFuture<Submission> refuseUnread(String principal, String commandId, ErrorDetail error) {
+    return refuse(principal, commandId, null, error, clock.instant());
+  }
+
+  /** Audits the refusal, then answers it (the audit row is committed before the client hears of it). */
+  private CompletableFuture<Submission> refuse(String principal, String commandId, String edgeId, ErrorDetail error,
+      Instant now) {
+    return refusals.record(principal, commandId, edgeId, error, now)
+        .thenApply(ignored -> new Submission.Refused(error, commandId, edgeId, now));
   }
 
   /**

@@ -64,13 +64,21 @@ public final class EdgeTraffic implements InboundHandler {
       return CompletableFuture.completedFuture(null);
     }
     boolean online = json.get().get("online").booleanValue();
-    if (state.markPresence(edgeId, online, json.get().toString())) {
+    if (state.markPresence(edgeId, online, json.get().toString(), reportedAt(json.get()))) {
       LOG.info("Edge online edgeId={}", edgeId);
       delivery.edgeOnline(edgeId);
     } else if (!online) {
       LOG.info("Edge offline edgeId={}", edgeId);
     }
     return CompletableFuture.completedFuture(null);
+  }
+
+  private static long reportedAt(JsonNode state) {
+    try {
+      return state.hasNonNull("at") ? java.time.Instant.parse(state.get("at").asText()).toEpochMilli() : -1;
+    } catch (java.time.format.DateTimeParseException e) {
+      return -1;
+    }
   }
 
   @Override

@@ -37,7 +37,17 @@ public final class DeliveryState {
       redis.call('SADD', KEYS[2], popped[1])
       return popped""";
 
+  /*
+   * KEYS: presence flags, state documents, last report times. ARGV: edge, '1'/'0', state JSON, report time in ms
+   * (-1 when the message has none). An offline report older than the last report (a taken-over session's late
+   * will) changes nothing; an online report always counts, so an edge whose clock stepped back is never hidden.
+   * Returns the previous flag, or 'stale'.
+   */
   private static final String PRESENCE = """
+      local at = tonumber(ARGV[4])
+      local last = tonumber(redis.call('HGET', KEYS[3], ARGV[1]))
+      if ARGV[2] == '0' and at >= 0 and last and at < last then return 'stale' end
+      if at >= 0 then redis.call('HSET', KEYS[3], ARGV[1], ARGV[4]) end
       local old = redis.call('HGET', KEYS[1], ARGV[1])
       redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
       redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
@@ -109,12 +119,15 @@ public final class DeliveryState {
 
   /**
    * Records what the edge's state topic says. Returns true when this call saw the edge come
-   * online (it was not before), so exactly one node reacts to a reconnect.
+   * online (it was not before), so exactly one node reacts to a reconnect. An offline report
+   * stamped earlier than the last report seen (the late will of a session taken over) is ignored.
+   *
+   * @param reportedAtMillis the report's {@code at}, or -1 when it has none
    */
-  public boolean markPresence(String edgeId, boolean online, String stateJson) {
-    Object old = redis.eval(PRESENCE, List.of(keys.presence(), keys.presence() + ":state"),
-        List.of(edgeId, online ? "1" : "0", stateJson));
-    return online && !"1".equals(old);
+  public boolean markPresence(String edgeId, boolean online, String stateJson, long reportedAtMillis) {
+    Object old = redis.eval(PRESENCE, List.of(keys.presence(), keys.presence() + ":state", keys.presence() + ":at"),
+        List.of(edgeId, online ? "1" : "0", stateJson, Long.toString(reportedAtMillis)));
+    return online && !"1".equals(old) && !"stale".equals(old);
   }
 
   /** The broker had no subscriber for the edge's commands: not present until its state says online again. */

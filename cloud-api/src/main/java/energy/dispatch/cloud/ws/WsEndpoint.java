@@ -99,11 +99,8 @@ public final class WsEndpoint implements AutoCloseable {
     if (socket == null) {
       return;
     }
-    String text = ctx.message();
     try {
-      handle(socket, text);
-    } catch (RefusalException e) {
-      socket.send(CommandStatusEvent.refused(null, null, e.error(), clock.instant()));
+      handle(socket, ctx.message());
     } catch (RuntimeException e) {
       LOG.error("Handling a socket message failed socketId={}", socket.id(), e);
       socket.send(error(ErrorDetail.of(ErrorCode.INTERNAL, "the server failed to handle the message; it was logged")));
@@ -111,25 +108,38 @@ public final class WsEndpoint implements AutoCloseable {
   }
 
   private void handle(DashboardSocket socket, String text) {
+    String principal = authenticatedPrincipal(socket);
     if (text.getBytes(StandardCharsets.UTF_8).length > settings.maxPayloadBytes()) {
-      throw new RefusalException(ErrorCode.PAYLOAD_TOO_LARGE, "the message is larger than "
-          + settings.maxPayloadBytes() + " bytes");
+      refuse(socket, principal, null, ErrorDetail.of(ErrorCode.PAYLOAD_TOO_LARGE, "the message is larger than "
+          + settings.maxPayloadBytes() + " bytes"));
+      return;
     }
-    JsonNode json = CommandParser.readJson(text);
+    JsonNode json;
+    try {
+      json = CommandParser.readJson(text);
+    } catch (RefusalException e) {
+      refuse(socket, principal, null, e.error());
+      return;
+    }
     String type = json.isObject() && json.path("type").isTextual() ? json.get("type").asText() : null;
     if ("auth".equals(type)) {
       renewOrAuthenticate(socket, json.path("token").asText(null));
-      return;
-    }
-    String principal = authenticatedPrincipal(socket);
-    if (principal == null) {
+    } else if (principal != null) {
+      route(socket, principal, type, json, text);
+    } else {
       ErrorDetail error = ErrorDetail.of(ErrorCode.UNAUTHENTICATED,
           "authenticate first: send {\"type\":\"auth\",\"token\":\"...\"} within " + AUTH_WINDOW.toSeconds() + " s");
-      socket.send(type == null ? CommandStatusEvent.refused(textAt(json, "command_id"), null, error, clock.instant())
-          : error(error));
-      return;
+      if (type == null) {
+        refuse(socket, null, textAt(json, "command_id"), error);
+      } else {
+        socket.send(error(error));
+      }
     }
-    route(socket, principal, type, json, text);
+  }
+
+  /** A message that never became a submission: audited, then answered as a refused command. */
+  private void refuse(DashboardSocket socket, String principal, String commandId, ErrorDetail error) {
+    commands.refuseUnread(principal, commandId, error).thenAccept(refusal -> socket.send(refusal.answer()));
   }
 
   private void route(DashboardSocket socket, String principal, String type, JsonNode json, String text) {

@@ -86,8 +86,19 @@ class BadInputTest {
     socket.send(seedCommand("bad_audit", EDGE, 999_999));
     socket.awaitStatus("bad_audit", "refused");
 
-    await().until(() -> fixture.refusalCodes("bad_audit"), codes -> codes.equals(java.util.List.of("out_of_range")));
+    assertThat(fixture.refusalCodes("bad_audit")).containsExactly("out_of_range");
     assertThat(fixture.auditedStatuses("bad_audit")).isEmpty();
+  }
+
+  @Test
+  void unreadable_messages_are_audited_too() {
+    int before = socket.messages().size();
+    socket.send("{not json at all");
+    await().until(() -> socket.messages().stream().skip(before).anyMatch(m -> m.path("status").asText().equals("refused")));
+
+    long malformed = fixture.database().withHandle(h -> h.createQuery(
+        "SELECT count(*) FROM refusals WHERE code = 'malformed_json' AND principal = 'user:456'").mapTo(Long.class).one());
+    assertThat(malformed).isPositive();
   }
 
   @Test
