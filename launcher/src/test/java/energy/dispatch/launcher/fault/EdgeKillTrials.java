@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ final class EdgeKillTrials {
   private final EdgeSite site;
   private final CloudClient api;
   private final CommandAudit audit;
+  private final Map<WritableChannel, Integer> uses = new EnumMap<>(WritableChannel.class);
 
   EdgeKillTrials(EdgeSite site, CloudClient api, CommandAudit audit) {
     this.site = site;
@@ -94,9 +96,8 @@ final class EdgeKillTrials {
           .environment(FaultPoints.HALT_AFTER_N_SETTING, Integer.toString(trial.timesReached()));
     }
     agent.start();
-    int index = 0;
     for (Map.Entry<String, WritableChannel> command : commands.entrySet()) {
-      int value = command.getValue().value(trial.number() * 31L + index++);
+      int value = nextValue(command.getValue());
       CloudClient.Answer answer = api.submit(command.getValue().setpoint(command.getKey(), site.edgeId(), value, 600));
       if (!answer.accepted()) {
         violations.add(command.getKey() + " was not accepted: " + answer.status() + " " + answer.body());
@@ -115,9 +116,18 @@ final class EdgeKillTrials {
     return died;
   }
 
+  /**
+   * A value the channel has not had lately: were it what the device already holds, a read-back
+   * after a kill between intent and write would find it there and rightly answer executed.
+   */
+  private int nextValue(WritableChannel channel) {
+    return channel.value(uses.merge(channel, 1, Integer::sum));
+  }
+
   private boolean awaitDeathOrSettled(PartProcess agent, Iterable<String> commandIds) {
     try {
-      await().atMost(SETTLE).pollInterval(Duration.ofMillis(100)).until(() -> !agent.alive() || allTerminal(commandIds));
+      await().atMost(SETTLE).pollInterval(Duration.ofMillis(100))
+          .until(() -> !agent.alive() || allTerminal(commandIds));
     } catch (ConditionTimeoutException e) {
       return false;
     }

@@ -195,7 +195,8 @@ final class FaultSystem implements AutoCloseable {
   private static JsonNode siteConfig(String edgeId, int modbusPort) throws IOException {
     ObjectNode config = (ObjectNode) Json.mapper().readTree(SITE_TEMPLATE.toFile());
     config.put("edge_id", edgeId);
-    config.withArray("devices").forEach(device -> ((ObjectNode) device).put("host", "127.0.0.1").put("port", modbusPort));
+    config.withArray("devices")
+        .forEach(device -> ((ObjectNode) device).put("host", "127.0.0.1").put("port", modbusPort));
     return config;
   }
 

@@ -42,11 +42,14 @@ enum WritableChannel {
     return command.put("value", value).put("unit", unit).put("expiry_sec", expirySeconds).put("source", "fault-test");
   }
 
-  /** A value in the channel's range, different for each {@code seed}, never the simulator's start value 0. */
+  /**
+   * A value in the channel's range, never the simulator's start value (0, or 100 % for the PV
+   * limit); consecutive seeds give different values until the range is used up.
+   */
   int value(long seed) {
     int span = max - min;
     int value = min + (int) Math.floorMod(seed * 7919L + 13, (long) span + 1);
-    return value == 0 ? 1 : value;
+    return value == 0 ? max : value;
   }
 
   /** Accepted writes the simulator counted on this channel's register. */
