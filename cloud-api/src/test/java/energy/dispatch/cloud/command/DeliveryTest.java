@@ -196,6 +196,19 @@ class DeliveryTest {
   }
 
   @Test
+  void a_delivered_command_without_a_result_fails_at_its_deadline_plus_the_grace() {
+    fixture = CloudFixture.start(broker, builder -> builder.resultGrace(Duration.ofSeconds(1)));
+    TestSocket socket = fixture.socket(OPERATOR);
+    fixture.connectEdge(EDGE, TestEdge.Answer.DELIVER_ONLY);
+
+    socket.send(seedCommand("never_finished").replace("\"expiry_sec\": 300", "\"expiry_sec\": 2"));
+
+    JsonNode failed = socket.awaitStatus("never_finished", "failed");
+    assertThat(failed.path("error").path("code").asText()).isEqualTo("outcome_unknown");
+    assertThat(fixture.auditedStatuses("never_finished")).containsExactly("accepted", "sent", "delivered", "failed");
+  }
+
+  @Test
   void open_commands_answers_the_current_state_of_the_users_unfinished_commands() {
     TestSocket socket = start();
     socket.send(seedCommand("open_1"));
