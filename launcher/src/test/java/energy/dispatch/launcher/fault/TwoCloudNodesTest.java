@@ -31,7 +31,7 @@ class TwoCloudNodesTest {
   static final String EDGE = "site1_edge_two_nodes";
   static final Duration PRESENCE = Duration.ofSeconds(30);
   static final Duration PUSH_WAIT = Duration.ofSeconds(60);
-  static final int DELIVERY_TIMEOUT_SEC = 3;
+  static final int DELIVERY_TIMEOUT_SEC = 5;
 
   @TempDir
   static Path folder;
