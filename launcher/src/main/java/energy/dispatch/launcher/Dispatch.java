@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         SimulatorCommand.class,
         SendCommand.class,
         TokenCommand.class,
+        AdminCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class,
     })
@@ -25,11 +26,14 @@ public final class Dispatch {
   public static void main(String[] args) {
     // HiveMQ's jar carries a logback.xml of its own; name ours so that it always wins.
     System.setProperty("logback.configurationFile", "dispatch-logback.xml");
-    int exitCode = new CommandLine(new Dispatch())
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its error handling, as {@link #main} runs it. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Dispatch())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(Dispatch::reportFailure)
-        .execute(args);
-    System.exit(exitCode);
+        .setExecutionExceptionHandler(Dispatch::reportFailure);
   }
 
   /** A failure an operator can act on is one line on stderr, not a stack trace. */

@@ -1,0 +1,143 @@
+package energy.dispatch.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import energy.dispatch.schema.Json;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./dispatch admin}: edge registration, secret rotation, grants and capability configs,
+ * through the cloud's admin REST API (the token's user must be an admin).
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+    description = "Registers edges, rotates secrets, grants access and uploads capability configs.",
+    subcommands = {
+        AdminCommand.RegisterEdge.class,
+        AdminCommand.RotateSecret.class,
+        AdminCommand.Grant.class,
+        AdminCommand.Revoke.class,
+        AdminCommand.UploadConfig.class,
+    })
+final class AdminCommand {
+
+  /** Where the API is and who calls it. */
+  static final class Connection {
+    @Option(names = "--api", defaultValue = "${env:DISPATCH_API_URL:-http://127.0.0.1:8080}",
+        description = "the cloud's HTTP address (default ${DEFAULT-VALUE}; env DISPATCH_API_URL)")
+    URI api;
+
+    @Option(names = "--token-file", description = "file holding an admin's access token (default: env DISPATCH_TOKEN)")
+    Path tokenFile;
+
+    ApiClient client() throws Exception {
+      String token = tokenFile != null ? Files.readString(tokenFile).trim() : System.getenv("DISPATCH_TOKEN");
+      if (token == null || token.isBlank()) {
+        throw new IllegalStateException("no access token: set DISPATCH_TOKEN or pass --token-file");
+      }
+      return new ApiClient(api, token);
+    }
+  }
+
+  @Command(name = "register-edge", mixinStandardHelpOptions = true,
+      description = "Registers an edge and prints its MQTT secret once; store it where only the edge can read it.")
+  static final class RegisterEdge implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--edge-id", required = true) String edgeId;
+    @Option(names = "--site-id", required = true) String siteId;
+
+    @Override
+    public Integer call() throws Exception {
+      ObjectNode body = Json.mapper().createObjectNode().put("edge_id", edgeId).put("site_id", siteId);
+      printSecret(spec, connection.client().send("POST", "/api/v1/admin/edges", body));
+      return 0;
+    }
+  }
+
+  @Command(name = "rotate-secret", mixinStandardHelpOptions = true,
+      description = "Gives an edge a new MQTT secret (printed once); the old one stops working and its session is closed.")
+  static final class RotateSecret implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--edge-id", required = true) String edgeId;
+
+    @Override
+    public Integer call() throws Exception {
+      printSecret(spec, connection.client().send("POST", "/api/v1/admin/edges/" + encode(edgeId) + "/rotate", null));
+      return 0;
+    }
+  }
+
+  @Command(name = "grant", mixinStandardHelpOptions = true,
+      description = "Grants a principal view and/or control of the edges matching a pattern ('*' matches any run).")
+  static final class Grant implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--principal", required = true, description = "e.g. user:456 or service:optimizer") String principal;
+    @Option(names = "--edges", required = true, description = "edge id or pattern, e.g. site1_*") String edgePattern;
+    @Option(names = "--view", description = "may see status") boolean canView;
+    @Option(names = "--control", description = "may send commands (implies --view)") boolean canControl;
+
+    @Override
+    public Integer call() throws Exception {
+      ObjectNode body = Json.mapper().createObjectNode().put("principal", principal).put("edge_pattern", edgePattern)
+          .put("can_view", canView || canControl).put("can_control", canControl);
+      connection.client().send("POST", "/api/v1/admin/grants", body);
+      spec.commandLine().getOut().println("granted " + principal + " on " + edgePattern
+          + (canControl ? ": view and control" : ": view"));
+      return 0;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revokes a principal's grant on a pattern.")
+  static final class Revoke implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--principal", required = true) String principal;
+    @Option(names = "--edges", required = true) String edgePattern;
+
+    @Override
+    public Integer call() throws Exception {
+      connection.client().send("DELETE", "/api/v1/admin/grants?principal=" + encode(principal)
+          + "&edge_pattern=" + encode(edgePattern), null);
+      spec.commandLine().getOut().println("revoked " + principal + " on " + edgePattern);
+      return 0;
+    }
+  }
+
+  @Command(name = "upload-config", mixinStandardHelpOptions = true,
+      description = "Uploads an edge's capability config; it is validated and stored as the next version.")
+  static final class UploadConfig implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--edge-id", required = true) String edgeId;
+    @Option(names = "--file", required = true) Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode document = Json.mapper().readTree(file.toFile());
+      JsonNode answer = connection.client().send("PUT", "/api/v1/admin/edges/" + encode(edgeId) + "/config", document);
+      spec.commandLine().getOut().println("stored " + edgeId + " config version " + answer.path("version").asText("?"));
+      return 0;
+    }
+  }
+
+  private static void printSecret(CommandSpec spec, JsonNode answer) {
+    spec.commandLine().getOut().println(answer.path("edge_id").asText() + " secret (shown once): "
+        + answer.path("secret").asText());
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

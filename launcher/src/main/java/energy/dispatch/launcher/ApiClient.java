@@ -1,0 +1,47 @@
+package energy.dispatch.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import energy.dispatch.schema.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * A small client of the cloud's REST API for the CLI. The token travels only in the
+ * {@code Authorization} header. An error answer becomes an exception carrying the server's code and
+ * sentence.
+ */
+final class ApiClient {
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final URI base;
+  private final String token;
+
+  ApiClient(URI base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  JsonNode send(String method, String path, JsonNode body) throws IOException, InterruptedException {
+    HttpRequest.BodyPublisher publisher = body == null
+        ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body.toString());
+    HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .method(method, publisher)
+        .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    JsonNode answer = response.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
+    if (response.statusCode() >= 400) {
+      JsonNode error = answer.path("error");
+      throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + " "
+          + error.path("code").asText("") + ": " + error.path("message").asText(response.body()));
+    }
+    return answer;
+  }
+}

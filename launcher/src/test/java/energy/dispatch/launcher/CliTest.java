@@ -1,0 +1,125 @@
+package energy.dispatch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import energy.dispatch.cloud.CloudSettings;
+import energy.dispatch.schema.CredentialHash;
+import energy.dispatch.testing.TestPostgres;
+import energy.dispatch.testing.TestRedis;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The operator's CLI against a running broker and cloud, in-process, with real HTTP and WebSocket. */
+class CliTest {
+
+  @TempDir
+  static Path folder;
+
+  static LocalSystem system;
+  static Path adminToken;
+
+  @BeforeAll
+  static void startSystem() throws Exception {
+    TestPostgres.Database database = TestPostgres.freshDatabase();
+    CloudSettings settings = CloudSettings.builder()
+        .httpPort(0)
+        .jwtSecret(CredentialHash.newSecret())
+        .database(database.jdbcUrl(), database.user(), database.password())
+        .redisUrl(TestRedis.url())
+        .redisKeyPrefix(TestRedis.freshPrefix())
+        .demoMode(true)
+        .adminUserIds(Set.of(LocalSystem.DEMO_USER_ID))
+        .mqttSecret("replaced-by-the-local-system")
+        .build();
+    system = LocalSystem.start(new LocalSystem.Options(settings, 0, folder, List.of(), Path.of("../config/sites")));
+    adminToken = Files.writeString(folder.resolve("admin.token"), system.operatorToken(Duration.ofMinutes(30)));
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    if (system != null) {
+      system.close();
+    }
+  }
+
+  record Run(int exitCode, String out, String err) {}
+
+  static Run dispatch(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Dispatch.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int exitCode = commandLine.execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  static String api() {
+    return "http://127.0.0.1:" + system.cloud().httpPort();
+  }
+
+  @Test
+  void register_edge_prints_a_fresh_secret_once() {
+    Run run = dispatch("admin", "register-edge", "--api", api(), "--token-file", adminToken.toString(),
+        "--edge-id", "site7_edge_cli", "--site-id", "site7");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).containsPattern("site7_edge_cli secret \\(shown once\\): [A-Za-z0-9_-]{43}");
+  }
+
+  @Test
+  void upload_of_an_invalid_config_fails_naming_the_problem() throws Exception {
+    dispatch("admin", "register-edge", "--api", api(), "--token-file", adminToken.toString(),
+        "--edge-id", "site8_edge_cli", "--site-id", "site8");
+    Path invalid = Files.writeString(folder.resolve("invalid.json"),
+        "{\"edge_id\": \"site8_edge_cli\", \"version\": 1, \"devices\": []}");
+
+    Run run = dispatch("admin", "upload-config", "--api", api(), "--token-file", adminToken.toString(),
+        "--edge-id", "site8_edge_cli", "--file", invalid.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("invalid_config").contains("devices");
+  }
+
+  @Test
+  void grant_by_a_user_who_is_not_an_admin_is_refused() throws Exception {
+    Path userToken = Files.writeString(folder.resolve("user.token"),
+        system.cloud().mintDevToken("789", Duration.ofMinutes(5)));
+
+    Run run = dispatch("admin", "grant", "--api", api(), "--token-file", userToken.toString(),
+        "--principal", "user:789", "--edges", "*", "--control");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("403").contains("forbidden");
+  }
+
+  @Test
+  void send_to_an_edge_without_a_grant_prints_the_refusal_and_exits_1() throws Exception {
+    Run run = dispatch("send", "--url", system.cloud().webSocketUrl(), "--token-file", adminToken.toString(),
+        "--edge", "site9_edge_nowhere", "--device", "bms_main", "--channel", "SetActivePower", "--value", "1000");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("refused [forbidden]");
+  }
+
+  @Test
+  void send_without_a_token_says_where_to_get_one() {
+    Path missing = folder.resolve("no-such-token");
+
+    Run run = dispatch("send", "--url", system.cloud().webSocketUrl(), "--token-file", missing.toString(),
+        "--edge", "site1_edge_prod", "--value", "1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("no-such-token");
+  }
+}
