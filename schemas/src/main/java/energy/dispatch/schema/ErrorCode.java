@@ -21,6 +21,9 @@ public enum ErrorCode {
   NOT_CANCELLABLE("not_cancellable"),
   UNKNOWN_COMMAND("unknown_command"),
   UNKNOWN_MESSAGE_TYPE("unknown_message_type"),
+  // administration (REST admin API)
+  EDGE_EXISTS("edge_exists"),
+  UNKNOWN_GRANT("unknown_grant"),
   // checks against the capability config, by the cloud (refused) or the edge (rejected)
   UNKNOWN_DEVICE("unknown_device"),
   UNKNOWN_CHANNEL("unknown_channel"),
