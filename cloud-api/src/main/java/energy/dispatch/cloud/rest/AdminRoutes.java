@@ -93,7 +93,7 @@ public final class AdminRoutes {
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.SCHEMA_VIOLATION, e.getMessage());
     } catch (EdgeRegistry.EdgeExistsException e) {
-      throw new ApiException(409, ErrorDetail.of(ErrorCode.SCHEMA_VIOLATION, e.getMessage()));
+      throw new ApiException(ErrorCode.EDGE_EXISTS, e.getMessage());
     }
     AUDIT.info("Edge registered edgeId={} siteId={} principal={}", edgeId, siteId, admin);
     ctx.status(201).json(Map.of("edge_id", edgeId, "site_id", siteId, "secret", secret));
@@ -151,7 +151,7 @@ public final class AdminRoutes {
       throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "revoke needs the query parameters principal and edge_pattern");
     }
     if (!grants.revoke(grantee, pattern)) {
-      throw new ApiException(404, ErrorDetail.of(ErrorCode.FORBIDDEN, "no grant of " + grantee + " on " + pattern));
+      throw new ApiException(ErrorCode.UNKNOWN_GRANT, "no grant of " + grantee + " on " + pattern);
     }
     AUDIT.info("Grant revoked grantee={} edgePattern={} principal={}", grantee, pattern, admin);
     ctx.status(204);

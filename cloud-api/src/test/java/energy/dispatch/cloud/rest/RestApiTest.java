@@ -140,7 +140,7 @@ class RestApiTest {
         "SELECT secret_hash FROM edges WHERE edge_id = 'site7_edge_prod'").mapTo(String.class).one());
     assertThat(storedHash).isEqualTo(CredentialHash.hash(secret));
     assertError(fixture.call("POST", "/api/v1/admin/edges", admin,
-        "{\"edge_id\": \"site7_edge_prod\", \"site_id\": \"site7\"}"), 409, "schema_violation");
+        "{\"edge_id\": \"site7_edge_prod\", \"site_id\": \"site7\"}"), 409, "edge_exists");
     String rotated = json(fixture.call("POST", "/api/v1/admin/edges/site7_edge_prod/rotate", admin, null).body())
         .path("secret").asText();
     assertThat(rotated).isNotEqualTo(secret).hasSize(43);
@@ -170,6 +170,8 @@ class RestApiTest {
     assertThat(fixture.call("DELETE", "/api/v1/admin/grants?principal=user:555&edge_pattern=site1_*", admin, null)
         .statusCode()).isEqualTo(204);
     assertError(fixture.call("GET", "/api/v1/commands/for_viewer", viewer, null), 404, "unknown_command");
+    assertError(fixture.call("DELETE", "/api/v1/admin/grants?principal=user:555&edge_pattern=site1_*", admin, null),
+        404, "unknown_grant");
   }
 
   @Test
