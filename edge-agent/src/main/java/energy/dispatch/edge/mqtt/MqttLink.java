@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ public final class MqttLink implements AutoCloseable {
   private final AtomicInteger takeovers = new AtomicInteger();
   private final AtomicInteger serverReceiveMaximum = new AtomicInteger(RECEIVE_MAXIMUM);
   private final AtomicReference<Boolean> closing = new AtomicReference<>(false);
+  private final AtomicBoolean connectedBefore = new AtomicBoolean();
+  private final Executor inboundExecutor;
 
   /**
    * @param offlineState the retained state the broker publishes as this edge's last will
@@ -75,8 +78,13 @@ public final class MqttLink implements AutoCloseable {
         .addConnectedListener(this::connected)
         .addDisconnectedListener(this::disconnected)
         .buildAsync();
+    this.inboundExecutor = inboundExecutor;
     // Registered before any connect: a resumed session delivers at once, and ALL (not SUBSCRIBED)
     // also takes messages of subscriptions made by an earlier process, which this client never saw.
+    registerHandler();
+  }
+
+  private void registerHandler() {
     client.publishes(MqttGlobalPublishFilter.ALL, this::received, inboundExecutor, true);
   }
 
@@ -140,11 +148,19 @@ public final class MqttLink implements AutoCloseable {
     serverReceiveMaximum.set(connAck.getRestrictions().getReceiveMaximum());
     takeovers.set(0);
     if (connAck.isSessionPresent()) {
+      connectedBefore.set(true);
       LOG.info("Connected edgeId={} session=resumed", edgeId);
       onConnected.run();
       return;
     }
-    LOG.info("Connected edgeId={} session=new; subscribing", edgeId);
+    if (connectedBefore.getAndSet(true)) {
+      // The client ends every publish flow, ours included, when the broker lost the session: the
+      // handler must be registered again, before the subscription lets new messages in.
+      registerHandler();
+      LOG.warn("Broker lost the session edgeId={}; handler registered again, subscribing", edgeId);
+    } else {
+      LOG.info("Connected edgeId={} session=new; subscribing", edgeId);
+    }
     client.subscribeWith()
         .addSubscription().topicFilter(Topics.commands(edgeId)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
         .addSubscription().topicFilter(Topics.config(edgeId)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()

@@ -301,4 +301,72 @@ class EdgeAgentMqttTest {
     assertThat(restarting.path("holds").get(0).path("command_id").asText()).isEqualTo("sp-state");
     assertThat(restarting.path("event").path("expected_sec").asInt()).isPositive();
   }
+
+  private EmbeddedBroker restartBroker(Path dataFolder) {
+    int port = broker.port();
+    broker.close();
+    credentials = StaticCredentialStore.withCloudSecret(CLOUD_SECRET).putEdge(edgeId, CredentialHash.hash(secret));
+    broker = EmbeddedBroker.start(BrokerSettings.defaults(dataFolder).withPort(port), credentials);
+    closeables.add(broker);
+    return broker;
+  }
+
+  private void reconnectCloud() throws Exception {
+    cloud.close();
+    cloud = new CloudTestClient(broker.port(), CLOUD_SECRET, edgeId);
+    closeables.add(cloud);
+  }
+
+  @Test
+  void after_a_broker_restart_that_kept_the_session_one_handler_takes_each_command_once() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+
+    restartBroker(directory.resolve("broker"));
+    reconnectCloud();
+    await().atMost(Duration.ofSeconds(30)).until(agent::connected);
+    cloud.sendCommand(setpoint("sp-after-restart", 25_000));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("sp-after-restart").isPresent());
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
+        cloud.statusesFor("sp-after-restart").equals(List.of(AckStatus.DELIVERED, AckStatus.EXECUTED)));
+  }
+
+  @Test
+  void after_a_broker_restart_that_lost_the_session_the_agent_subscribes_again() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+
+    restartBroker(Files.createDirectories(directory.resolve("empty-broker")));
+    reconnectCloud();
+    // The agent publishes its state once its subscriptions are in place again.
+    await().atMost(Duration.ofSeconds(30)).until(() -> cloud.lastState().isPresent());
+    cloud.sendCommand(setpoint("sp-new-session", 15_000));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("sp-new-session").isPresent());
+    assertThat(cloud.statusesFor("sp-new-session")).containsExactly(AckStatus.DELIVERED, AckStatus.EXECUTED);
+    assertThat(simulator.model().setpointWatts()).isEqualTo(15_000);
+  }
+
+  @Test
+  void a_backlog_larger_than_the_receive_maximum_drains_completely_and_in_order() throws Exception {
+    EdgeAgent first = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(first::connected);
+    first.close();
+
+    int commands = 2 * MqttLink.RECEIVE_MAXIMUM + 10;
+    for (int i = 0; i < commands; i++) {
+      ObjectNode command = Json.mapper().createObjectNode().put("command_id", "bl-" + i)
+          .put("command_type", "scheduler").put("value", i % 2 == 0 ? "start" : "stop")
+          .put("expires_at", Instant.now().plusSeconds(300).toString());
+      command.putObject("target").put("edge_id", edgeId).put("controller", "balancing");
+      cloud.sendCommand(command);
+    }
+    startAgent();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> cloud.acks.stream()
+        .filter(ack -> ack.status() == AckStatus.EXECUTED).count() == commands);
+    assertThat(cloud.acks.stream().filter(ack -> ack.status() == AckStatus.EXECUTED).map(Ack::commandId).toList())
+        .containsExactlyElementsOf(IntStream.range(0, commands).mapToObj(i -> "bl-" + i).toList());
+  }
 }
