@@ -2,6 +2,7 @@ package energy.dispatch.edge.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import energy.dispatch.edge.FaultPoints;
 import energy.dispatch.edge.journal.JournalEntry;
 import energy.dispatch.schema.Ack;
 import energy.dispatch.schema.AckStatus;
@@ -71,7 +72,7 @@ public final class CommandIntake {
    * @param receivedNanos when it arrived, on the monotonic clock
    */
   public void accept(byte[] payload, OptionalLong messageExpirySec, long receivedNanos) {
-    energy.dispatch.edge.FaultPoints.reached(energy.dispatch.edge.FaultPoints.AFTER_RECEIPT);
+    FaultPoints.reached(FaultPoints.AFTER_RECEIPT);
     String text = new String(payload, StandardCharsets.UTF_8);
     Optional<JsonNode> tree = parse(text);
     Optional<String> commandId = tree.flatMap(CommandIntake::commandId);

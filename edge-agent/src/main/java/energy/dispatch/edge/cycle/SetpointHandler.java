@@ -1,5 +1,6 @@
 package energy.dispatch.edge.cycle;
 
+import energy.dispatch.edge.FaultPoints;
 import energy.dispatch.edge.command.CommandLedger;
 import energy.dispatch.edge.command.QueuedCommand;
 import energy.dispatch.edge.control.Limited;
@@ -62,7 +63,7 @@ final class SetpointHandler implements CommandHandler {
         : new Limited(requested, requested, Optional.empty());
 
     ledger.intent(command.commandId(), limited.appliedWatts());
-    energy.dispatch.edge.FaultPoints.reached(energy.dispatch.edge.FaultPoints.AFTER_INTENT);
+    FaultPoints.reached(FaultPoints.AFTER_INTENT);
     double confirmed;
     try {
       confirmed = gateway.get().write(command.target().deviceId(), command.target().channel(), limited.appliedWatts());
@@ -76,7 +77,7 @@ final class SetpointHandler implements CommandHandler {
               + "); the device may or may not hold the value, read it before retrying"));
       return;
     }
-    energy.dispatch.edge.FaultPoints.reached(energy.dispatch.edge.FaultPoints.AFTER_DEVICE_WRITE);
+    FaultPoints.reached(FaultPoints.AFTER_DEVICE_WRITE);
     site.inputs().put(channelKey, confirmed);
     hold(command, site, channelKey, requested, limited);
   }

@@ -1,5 +1,6 @@
 package energy.dispatch.edge.mqtt;
 
+import energy.dispatch.edge.FaultPoints;
 import energy.dispatch.edge.command.AckSender;
 import energy.dispatch.edge.journal.Journal;
 import energy.dispatch.edge.journal.PendingAck;
@@ -79,7 +80,7 @@ public final class AckOutbox implements AckSender, AutoCloseable {
     while (inFlight.size() < window && !waiting.isEmpty()) {
       PendingAck ack = waiting.pollFirstEntry().getValue();
       inFlight.put(ack.seq(), ack);
-      energy.dispatch.edge.FaultPoints.reached(energy.dispatch.edge.FaultPoints.BEFORE_ACK);
+      FaultPoints.reached(FaultPoints.BEFORE_ACK);
       current.publish(Topics.acks(edgeId), ack.payload().getBytes(StandardCharsets.UTF_8), false)
           .whenComplete((result, error) -> thread.execute(() -> completed(ack, error)));
     }
