@@ -13,6 +13,7 @@ import energy.dispatch.cloud.command.LifecycleSweeper;
 import energy.dispatch.cloud.command.RecentCommands;
 import energy.dispatch.cloud.edges.CapabilityStore;
 import energy.dispatch.cloud.edges.EdgeRegistry;
+import energy.dispatch.cloud.edges.ServiceRegistry;
 import energy.dispatch.cloud.grants.Grant;
 import energy.dispatch.cloud.grants.GrantStore;
 import energy.dispatch.cloud.internal.Database;
@@ -21,6 +22,9 @@ import energy.dispatch.cloud.internal.HttpServer;
 import energy.dispatch.cloud.internal.StartupException;
 import energy.dispatch.cloud.internal.StripedExecutor;
 import energy.dispatch.cloud.mqtt.CloudMqtt;
+import energy.dispatch.cloud.mqtt.OptimizerIngress;
+import energy.dispatch.cloud.mqtt.OptimizerResponses;
+import energy.dispatch.cloud.mqtt.ResponseRoutes;
 import energy.dispatch.cloud.ratelimit.RateLimiter;
 import energy.dispatch.cloud.redis.DeliveryState;
 import energy.dispatch.cloud.redis.RedisConnection;
@@ -51,16 +55,19 @@ public final class CloudApi implements AutoCloseable {
   private final Deque<AutoCloseable> resources;
   private final HttpServer http;
   private final EdgeRegistry edges;
+  private final ServiceRegistry services;
   private final GrantStore grants;
   private final CapabilityStore capabilities;
   private final DevTokens devTokens;
 
-  private CloudApi(CloudSettings settings, Deque<AutoCloseable> resources, HttpServer http, EdgeRegistry edges,
+  private CloudApi(CloudSettings settings, Deque<AutoCloseable> resources, Database database, HttpServer http,
+      EdgeRegistry edges,
       GrantStore grants, CapabilityStore capabilities, DevTokens devTokens) {
     this.settings = settings;
     this.resources = resources;
     this.http = http;
     this.edges = edges;
+    this.services = new ServiceRegistry(database.jdbi());
     this.grants = grants;
     this.capabilities = capabilities;
     this.devTokens = devTokens;
@@ -86,7 +93,7 @@ public final class CloudApi implements AutoCloseable {
     Database database = push(resources, Database.connectAndMigrate(settings));
     RedisConnection redis = push(resources, RedisConnection.connect(settings));
     StripedExecutor work = push(resources, new StripedExecutor(8, "dispatch-work"));
-    GroupCommitWriter writer = push(resources, new GroupCommitWriter(database.jdbi(), 20_000, work));
+    GroupCommitWriter writer = push(resources, new GroupCommitWriter(database.jdbi(), 4, 5_000, work));
 
     EdgeRegistry edges = new EdgeRegistry(database.jdbi());
     GrantStore grants = new GrantStore(database.jdbi());
@@ -97,20 +104,23 @@ public final class CloudApi implements AutoCloseable {
     DeliveryState state = new DeliveryState(redis);
 
     CloudMqtt mqtt = push(resources, CloudMqtt.create(settings));
-    Delivery delivery = push(resources, new Delivery(store, writer, state, mqtt::publishCommand, bus, clock,
+    ResponseRoutes routes = new ResponseRoutes(redis);
+    OptimizerResponses sink = new OptimizerResponses(bus, routes, mqtt::publishResponse);
+    Delivery delivery = push(resources, new Delivery(store, writer, state, mqtt::publishCommand, sink, clock,
         settings.inFlightWindow()));
     Runnable presenceRefresh = () -> mqtt.refreshPresence().exceptionally(e -> {
       LOG.warn("Could not re-read edge presence from the broker; it updates as edges report", e);
       return null;
     });
     RecentCommands recent = new RecentCommands(50_000);
-    AckHandler acks = new AckHandler(store, writer, delivery, bus, recent, clock);
+    AckHandler acks = new AckHandler(store, writer, delivery, sink, recent, clock);
     mqtt.connect(new EdgeTraffic(acks, state, delivery, capabilities, mqtt::publishConfig, presenceRefresh));
 
     CommandService commands = new CommandService(settings, grants, edges, capabilities, store, writer, state, delivery,
-        bus, new RefusalLog(writer), new RateLimiter(redis.client(), settings.redisKeyPrefix(), settings.rateLimits()),
+        sink, new RefusalLog(writer), new RateLimiter(redis.client(), settings.redisKeyPrefix(), settings.rateLimits()),
         recent, clock);
-    LifecycleSweeper sweeper = push(resources, new LifecycleSweeper(settings, store, state, delivery, bus, clock,
+    mqtt.takeServiceRequests(new OptimizerIngress(commands, routes, sink, settings));
+    LifecycleSweeper sweeper = push(resources, new LifecycleSweeper(settings, store, state, delivery, sink, clock,
         presenceRefresh));
     sweeper.start();
 
@@ -126,7 +136,7 @@ public final class CloudApi implements AutoCloseable {
       rest.register(app);
     }));
     LOG.info("cloud-api started nodeId={} http={}:{} ws=/ws", settings.nodeId(), settings.httpHost(), http.port());
-    return new CloudApi(settings, resources, http, edges, grants, capabilities, devTokens);
+    return new CloudApi(settings, resources, database, http, edges, grants, capabilities, devTokens);
   }
 
   private static JwtVerifier verifier(CloudSettings settings, Clock clock) {
@@ -167,6 +177,14 @@ public final class CloudApi implements AutoCloseable {
       LOG.info("Edge already registered, rotating its secret edgeId={}", edgeId);
       return edges.rotate(edgeId);
     }
+  }
+
+  /**
+   * Registers an optimizer service, or gives it a new secret, and returns the secret (shown once).
+   * It connects to the broker as {@code service:<name>}; its grants decide what it may command.
+   */
+  public String registerService(String serviceName) {
+    return services.registerOrRotate(serviceName);
   }
 
   /** Grants (or replaces) a principal's permissions on the edges matching {@code edgePattern}. */

@@ -51,7 +51,7 @@ public final class Database implements AutoCloseable {
     config.setUsername(settings.databaseUser());
     config.setPassword(settings.databasePassword());
     config.setPoolName("dispatch-db");
-    config.setMaximumPoolSize(10);
+    config.setMaximumPoolSize(16);
     config.setConnectionTimeout(5_000);
     config.setInitializationFailTimeout(5_000);
     try {
