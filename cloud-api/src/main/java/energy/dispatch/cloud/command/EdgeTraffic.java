@@ -99,8 +99,14 @@ public final class EdgeTraffic implements InboundHandler {
     return configPublisher.apply(edgeId, response.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Presence may be stale after a broker restart: start from absent and read the retained states again. */
   @Override
   public void onReconnected() {
+    try {
+      state.markAllAbsent();
+    } catch (RuntimeException e) {
+      LOG.warn("Could not reset presence after the broker reconnect; it updates as edges report", e);
+    }
     presenceRefresh.run();
   }
 }

@@ -135,6 +135,18 @@ public final class DeliveryState {
     redis.hset(keys.presence(), edgeId, "0");
   }
 
+  /**
+   * Forgets every edge's presence, after this node lost the broker: wills may not have fired when
+   * the broker died, and each edge's next online report must count as a reconnect.
+   */
+  public void markAllAbsent() {
+    Map<String, String> flags = redis.hgetAll(keys.presence());
+    flags.replaceAll((edge, flag) -> "0");
+    if (!flags.isEmpty()) {
+      redis.hset(keys.presence(), flags);
+    }
+  }
+
   public boolean isPresent(String edgeId) {
     return "1".equals(redis.hget(keys.presence(), edgeId));
   }

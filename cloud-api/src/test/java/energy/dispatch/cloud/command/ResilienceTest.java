@@ -143,6 +143,24 @@ class ResilienceTest {
   }
 
   @Test
+  void delivery_resumes_after_the_broker_restarts() {
+    try (TestBroker ownBroker = TestBroker.start(); CloudFixture node = CloudFixture.start(ownBroker)) {
+      TestSocket socket = node.socket(OPERATOR);
+      node.connectEdge(EDGE, TestEdge.Answer.EXECUTE);
+      socket.send(seedCommand("before_broker_restart"));
+      socket.awaitStatus("before_broker_restart", "executed");
+
+      ownBroker.restart();
+      await().atMost(Duration.ofSeconds(20)).until(() -> CloudFixture.json(node.call("GET", "/health", null, null)
+          .body()).path("mqtt").asBoolean());
+      node.connectEdge(EDGE, TestEdge.Answer.EXECUTE);
+      socket.send(seedCommand("after_broker_restart"));
+
+      socket.awaitStatus("after_broker_restart", "executed");
+    }
+  }
+
+  @Test
   void a_config_request_is_answered_with_the_current_config() throws Exception {
     try (CloudFixture node = CloudFixture.start(broker)) {
       TestEdge edge = node.connectEdge(EDGE, TestEdge.Answer.EXECUTE);

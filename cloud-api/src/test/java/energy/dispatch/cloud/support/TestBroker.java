@@ -7,32 +7,48 @@ import energy.dispatch.schema.CredentialHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The embedded HiveMQ with the dispatch extension on a free port, with credentials the test controls. */
 public final class TestBroker implements AutoCloseable {
 
   public static final String CLOUD_SECRET = "cloud-secret-for-tests-0123456789abcdef";
 
-  private final EmbeddedBroker broker;
-  private final StaticCredentialStore credentials;
+  private final Map<String, String> edgeHashes = new ConcurrentHashMap<>();
+  private volatile EmbeddedBroker broker;
+  private volatile StaticCredentialStore credentials;
 
-  private TestBroker(EmbeddedBroker broker, StaticCredentialStore credentials) {
-    this.broker = broker;
-    this.credentials = credentials;
-  }
+  private TestBroker() {}
 
   public static TestBroker start() {
+    TestBroker broker = new TestBroker();
+    broker.startOn(0);
+    return broker;
+  }
+
+  private void startOn(int port) {
     try {
-      StaticCredentialStore credentials = StaticCredentialStore.withCloudSecret(CLOUD_SECRET);
-      BrokerSettings settings = BrokerSettings.defaults(Files.createTempDirectory("dispatch-broker-test"));
-      return new TestBroker(EmbeddedBroker.start(settings, credentials), credentials);
+      credentials = StaticCredentialStore.withCloudSecret(CLOUD_SECRET);
+      edgeHashes.forEach(credentials::putEdge);
+      BrokerSettings settings = BrokerSettings.defaults(Files.createTempDirectory("dispatch-broker-test"))
+          .withPort(port);
+      broker = EmbeddedBroker.start(settings, credentials);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** Stops the broker (every client loses its connection and its session) and starts it again on the same port. */
+  public void restart() {
+    int port = broker.port();
+    broker.close();
+    startOn(port);
+  }
+
   /** Lets an edge log in with {@code secret}. */
   public void allowEdge(String edgeId, String secret) {
+    edgeHashes.put(edgeId, CredentialHash.hash(secret));
     credentials.putEdge(edgeId, CredentialHash.hash(secret));
   }
 
