@@ -15,6 +15,7 @@ import energy.dispatch.edge.cycle.SystemActions;
 import energy.dispatch.edge.device.DeviceGateway;
 import energy.dispatch.edge.journal.Hold;
 import energy.dispatch.edge.journal.Journal;
+import energy.dispatch.edge.journal.JournalEntry;
 import energy.dispatch.edge.mqtt.AckOutbox;
 import energy.dispatch.edge.mqtt.InboundHandler;
 import energy.dispatch.edge.mqtt.MqttLink;
@@ -69,6 +70,7 @@ final class EdgeRuntime implements AutoCloseable {
   private final ExecutorService intakeThread;
   private final MqttLink link;
   private volatile CapabilityConfig config;
+  private volatile List<JournalEntry> unfinishedAtStart;
 
   EdgeRuntime(EdgeSettings settings, DeviceGatewayFactory devices, Consumer<String> restart) {
     this.settings = settings;
@@ -89,7 +91,6 @@ final class EdgeRuntime implements AutoCloseable {
       this.queue = new CommandQueue(settings.queueCapacity());
       this.site = new SiteState(config, Controllers.of(config, journal.controllerSettings(), journal.overrides()),
           new Holds(journal.holds()));
-      this.gateway.set(devices.open(config));
       this.cycleThread = Executors.newSingleThreadScheduledExecutor(named("edge-cycle-" + edgeId));
       this.intakeThread = Executors.newSingleThreadExecutor(named("edge-intake-" + edgeId));
       AtomicReference<CoreCycle> cycleRef = new AtomicReference<>();
@@ -117,8 +118,10 @@ final class EdgeRuntime implements AutoCloseable {
     outbox.attach(link);
     reporter.attach(link::publish);
     configSync.attach((topic, payload) -> link.publish(topic, payload, false));
-    cycleThread.execute(guarded("recovery", new Recovery(ledger, intake, gateway::get, site, settings.clock(),
-        settings.defaultHoldSeconds())::run));
+    // Taken before the link delivers anything: what arrives from now on is not the recovery's business.
+    unfinishedAtStart = journal.unfinished();
+    // Devices open on the cycle thread, so that a device that is down never delays the start.
+    cycleThread.execute(guarded("recovery", this::ready));
     long periodMillis = config.cyclePeriodMs();
     cycleThread.scheduleAtFixedRate(guarded("cycle", this::tick), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     long reportMillis = settings.stateReportPeriod().toMillis();
@@ -137,7 +140,36 @@ final class EdgeRuntime implements AutoCloseable {
 
   private void tick() {
     configSync.expire(settings.clock().instant());
-    cycle.runOnce();
+    if (ready()) {
+      cycle.runOnce();
+    }
+  }
+
+  /** Devices open and the journal's unfinished commands settled; on the cycle thread only. */
+  private boolean ready() {
+    if (!devicesOpen()) {
+      return false;
+    }
+    if (unfinishedAtStart != null) {
+      List<JournalEntry> unfinished = unfinishedAtStart;
+      unfinishedAtStart = null;
+      new Recovery(ledger, intake, gateway::get, site, settings.clock(), settings.defaultHoldSeconds()).run(unfinished);
+    }
+    return true;
+  }
+
+  /** Opens the devices if they are not open yet; false (logged) while that fails. */
+  private boolean devicesOpen() {
+    if (gateway.get() != null) {
+      return true;
+    }
+    try {
+      gateway.set(devices.open(config));
+      return true;
+    } catch (RuntimeException e) {
+      LOG.error("Opening the devices failed edgeId={}; commands wait, retried next cycle", settings.edgeId(), e);
+      return false;
+    }
   }
 
   private void linkUp() {

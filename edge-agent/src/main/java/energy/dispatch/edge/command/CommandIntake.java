@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -44,7 +43,6 @@ public final class CommandIntake {
   private final MonotonicClock monotonic;
   private final boolean clockSynchronized;
   private final Runnable emergencyArrived;
-  private final AtomicLong arrivals = new AtomicLong();
 
   public CommandIntake(
       String edgeId,
@@ -88,16 +86,12 @@ public final class CommandIntake {
     admit(commandId.get(), text, tree.get(), messageExpirySec, receivedNanos);
   }
 
-  /** Puts a command recovered from the journal back in the queue; it was answered {@code delivered} before. */
-  public void requeue(Command command) {
-    Deadline deadline = Deadline.recovered(command);
-    CommandQueue.Admission admission = queue.offer(new QueuedCommand(arrivals.incrementAndGet(), command, deadline));
-    if (!admission.accepted()) {
-      ledger.result(rejected(command.commandId(), ErrorCode.QUEUE_FULL,
-          "the edge's command queue was full when the command was recovered after a restart"));
-      return;
-    }
-    supersede(admission.superseded(), command.commandId());
+  /**
+   * Puts a command recovered from the journal back in the queue, in its original arrival order
+   * ({@code seq}); it was answered {@code delivered} before.
+   */
+  public void requeue(long seq, Command command) {
+    enqueue(new QueuedCommand(seq, command, Deadline.recovered(command)));
   }
 
   private void admit(String commandId, String text, JsonNode tree, OptionalLong messageExpirySec, long receivedNanos) {
@@ -113,8 +107,8 @@ public final class CommandIntake {
       ledger.answered(commandId, text, refusal.get());
       return;
     }
-    ledger.delivered(commandId, text);
-    enqueue(command, Deadline.of(command, messageExpirySec, receivedNanos, clockSynchronized));
+    long seq = ledger.delivered(commandId, text);
+    enqueue(new QueuedCommand(seq, command, Deadline.of(command, messageExpirySec, receivedNanos, clockSynchronized)));
   }
 
   private Optional<Ack> refusal(Command command, Deadline deadline) {
@@ -138,12 +132,21 @@ public final class CommandIntake {
     return Optional.empty();
   }
 
-  private void enqueue(Command command, Deadline deadline) {
-    // Only this thread offers, so the capacity checked above cannot have shrunk since.
-    CommandQueue.Admission admission = queue.offer(new QueuedCommand(arrivals.incrementAndGet(), command, deadline));
-    supersede(admission.superseded(), command.commandId());
-    if (command.priority() == Priority.EMERGENCY) {
-      emergencyArrived.run();
+  private void enqueue(QueuedCommand queued) {
+    // The capacity was checked before the command was journaled; only a recovery (which runs once,
+    // before the cycle) offers from another thread, so a refusal here is rare and still answered.
+    CommandQueue.Admission admission = queue.offer(queued);
+    String commandId = queued.commandId();
+    switch (admission.outcome()) {
+      case FULL -> ledger.result(rejected(commandId, ErrorCode.QUEUE_FULL, "the edge's command queue is full"));
+      case STALE -> ledger.result(Ack.of(commandId, AckStatus.SUPERSEDED, clock.instant(), ErrorDetail.of(
+          ErrorCode.SUPERSEDED_BY_NEWER, "a newer setpoint to the same channel is already queued")));
+      case QUEUED -> {
+        supersede(admission.superseded(), commandId);
+        if (queued.command().priority() == Priority.EMERGENCY) {
+          emergencyArrived.run();
+        }
+      }
     }
   }
 

@@ -29,10 +29,16 @@ public final class CommandLedger {
     return journal;
   }
 
-  /** A command accepted for execution: journaled, then {@code delivered} sent. */
-  public void delivered(String commandId, String payload) {
-    sender.send(journal.recordReceived(commandId, payload, clock.instant(), Ack.delivered(commandId)));
+  /**
+   * A command accepted for execution: journaled, then {@code delivered} sent.
+   *
+   * @return its place in arrival order, shared with commands recovered from the journal
+   */
+  public long delivered(String commandId, String payload) {
+    Journal.Received received = journal.recordReceived(commandId, payload, clock.instant(), Ack.delivered(commandId));
+    sender.send(received.ack());
     EVENTS.info("Command delivered commandId={}", commandId);
+    return received.commandSeq();
   }
 
   /** A command answered without execution (rejected, expired, queue full). */

@@ -30,23 +30,42 @@ public final class CommandQueue {
     this.capacity = capacity;
   }
 
-  /** The outcome of an offer: whether the command was queued, and which queued ones it superseded. */
-  public record Admission(boolean accepted, List<QueuedCommand> superseded) {
-    static Admission full() {
-      return new Admission(false, List.of());
+  /** What became of an offered command. */
+  public enum Outcome {
+    QUEUED,
+    /** Refused: the queue is full. */
+    FULL,
+    /** Not queued: a setpoint to the same channel that arrived later is already queued. */
+    STALE
+  }
+
+  /** The outcome of an offer, and the queued commands it superseded. */
+  public record Admission(Outcome outcome, List<QueuedCommand> superseded) {
+    public boolean accepted() {
+      return outcome == Outcome.QUEUED;
     }
   }
 
-  /** Queues a command unless the queue is full; supersedes older setpoints to the same channel. */
+  /**
+   * Queues a command unless the queue is full; it supersedes queued setpoints to the same channel
+   * that arrived before it ({@code seq}), and is itself stale when one that arrived after it waits.
+   */
   public synchronized Admission offer(QueuedCommand command) {
-    List<QueuedCommand> superseded = supersededBy(command);
-    int limit = command.command().priority() == Priority.EMERGENCY ? capacity + EMERGENCY_RESERVE : capacity;
-    if (queue.size() - superseded.size() >= limit) {
-      return Admission.full();
+    if (queue.stream().anyMatch(queued -> queued.commandId().equals(command.commandId()))) {
+      // Already waiting (e.g. recovered and redelivered): one entry, so one execution.
+      return new Admission(Outcome.QUEUED, List.of());
     }
-    queue.removeAll(superseded);
+    List<QueuedCommand> sameChannel = sameChannel(command);
+    if (sameChannel.stream().anyMatch(queued -> queued.seq() > command.seq())) {
+      return new Admission(Outcome.STALE, List.of());
+    }
+    int limit = command.command().priority() == Priority.EMERGENCY ? capacity + EMERGENCY_RESERVE : capacity;
+    if (queue.size() - sameChannel.size() >= limit) {
+      return new Admission(Outcome.FULL, List.of());
+    }
+    queue.removeAll(sameChannel);
     queue.add(command);
-    return new Admission(true, superseded);
+    return new Admission(Outcome.QUEUED, sameChannel);
   }
 
   /** Whether an offer of this priority would be refused as things stand. */
@@ -63,7 +82,8 @@ public final class CommandQueue {
   /** The next command if it is an emergency one: those are applied at once, between cycles. */
   public synchronized Optional<QueuedCommand> pollEmergency() {
     QueuedCommand head = queue.peek();
-    return head != null && head.command().priority() == Priority.EMERGENCY ? Optional.of(queue.poll()) : Optional.empty();
+    boolean emergency = head != null && head.command().priority() == Priority.EMERGENCY;
+    return emergency ? Optional.of(queue.poll()) : Optional.empty();
   }
 
   public synchronized int depth() {
@@ -78,17 +98,17 @@ public final class CommandQueue {
     return all;
   }
 
-  private List<QueuedCommand> supersededBy(QueuedCommand newer) {
-    String channelKey = newer.channelKey();
-    if (newer.command().commandType() != CommandType.SETPOINT || channelKey == null) {
+  private List<QueuedCommand> sameChannel(QueuedCommand offered) {
+    String channelKey = offered.channelKey();
+    if (offered.command().commandType() != CommandType.SETPOINT || channelKey == null) {
       return List.of();
     }
-    List<QueuedCommand> older = new ArrayList<>();
+    List<QueuedCommand> same = new ArrayList<>();
     for (QueuedCommand queued : queue) {
       if (queued.command().commandType() == CommandType.SETPOINT && channelKey.equals(queued.channelKey())) {
-        older.add(queued);
+        same.add(queued);
       }
     }
-    return older;
+    return same;
   }
 }

@@ -44,7 +44,8 @@ public record BatteryLimits(
     if (socPercent.isPresent() && socPercent.getAsDouble() <= 0.0) {
       return limited(requested, 0, SOC_EMPTY);
     }
-    if (socPercent.isPresent() && minSocPercent.isPresent() && socPercent.getAsDouble() <= minSocPercent.getAsDouble()) {
+    if (socPercent.isPresent() && minSocPercent.isPresent()
+        && socPercent.getAsDouble() <= minSocPercent.getAsDouble()) {
       return limited(requested, 0, MIN_SOC);
     }
     double maxDischarge = min(configMinWatts.isPresent() ? OptionalDouble.of(-configMinWatts.getAsDouble())

@@ -13,6 +13,7 @@ import energy.dispatch.schema.CommandType;
 import energy.dispatch.schema.ErrorCode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -44,8 +45,14 @@ public final class Recovery {
     this.defaultHoldSeconds = defaultHoldSeconds;
   }
 
+  /** Settles everything the journal shows unfinished now; only before the link delivers anything. */
   public void run() {
-    for (JournalEntry entry : ledger.journal().unfinished()) {
+    run(ledger.journal().unfinished());
+  }
+
+  /** Settles {@code unfinished}, read from the journal before the link delivered anything. */
+  public void run(List<JournalEntry> unfinished) {
+    for (JournalEntry entry : unfinished) {
       try {
         settle(entry);
       } catch (RuntimeException e) {
@@ -60,10 +67,10 @@ public final class Recovery {
     Command command = CommandIntake.toCommand(entry.payload());
     if (!entry.interrupted()) {
       LOG.info("Recovered queued command commandId={}", entry.commandId());
-      intake.requeue(command);
+      intake.requeue(entry.seq(), command);
     } else if (command.commandType() == CommandType.SETPOINT && entry.intentValue().isPresent()) {
       readBack(command, entry.intentValue().getAsDouble());
-    } else if (command.commandType() == CommandType.SYSTEM && SystemCommandHandler.RESTART.equals(command.value().asText())) {
+    } else if (isRestart(command)) {
       LOG.info("Restart complete commandId={}", entry.commandId());
       ledger.result(Ack.executed(command.commandId(), clock.instant()));
     } else {
@@ -71,6 +78,10 @@ public final class Recovery {
           "the agent stopped while the command was under way; config version " + site.config().version()
               + " is in force; send the command again if it is still wanted"));
     }
+  }
+
+  private static boolean isRestart(Command command) {
+    return command.commandType() == CommandType.SYSTEM && SystemCommandHandler.RESTART.equals(command.value().asText());
   }
 
   private void readBack(Command command, double intended) {

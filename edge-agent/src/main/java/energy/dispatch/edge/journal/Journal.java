@@ -85,12 +85,12 @@ public final class Journal implements AutoCloseable {
         + " WHERE result IS NULL ORDER BY seq", ps -> {}, Journal::entry);
   }
 
+  /** A command journaled for execution: its place in arrival order and its {@code delivered} ack. */
+  public record Received(long commandSeq, PendingAck ack) {}
+
   /** Journals a command accepted for execution together with its {@code delivered} ack. */
-  public synchronized PendingAck recordReceived(String commandId, String payload, Instant at, Ack delivered) {
-    return inTransaction(tx -> {
-      tx.insertCommand(commandId, payload, at, null);
-      return tx.insertAck(delivered);
-    });
+  public synchronized Received recordReceived(String commandId, String payload, Instant at, Ack delivered) {
+    return inTransaction(tx -> new Received(tx.insertCommand(commandId, payload, at, null), tx.insertAck(delivered)));
   }
 
   /** Journals a command answered at once (rejected, expired, refused by a full queue) with its result. */
@@ -257,15 +257,23 @@ public final class Journal implements AutoCloseable {
       update("DELETE FROM overrides", ps -> {});
     }
 
-    void insertCommand(String commandId, String payload, Instant at, Ack result) {
-      update("INSERT INTO commands (command_id, payload, received_at, result, finished_at) VALUES (?, ?, ?, ?, ?)",
-          ps -> {
-            ps.setString(1, commandId);
-            ps.setString(2, payload);
-            ps.setString(3, at.toString());
-            ps.setString(4, result == null ? null : json(result));
-            ps.setString(5, result == null ? null : at.toString());
-          });
+    long insertCommand(String commandId, String payload, Instant at, Ack result) {
+      try (PreparedStatement ps = connection.prepareStatement("INSERT INTO commands"
+          + " (command_id, payload, received_at, result, finished_at) VALUES (?, ?, ?, ?, ?)",
+          Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, commandId);
+        ps.setString(2, payload);
+        ps.setString(3, at.toString());
+        ps.setString(4, result == null ? null : json(result));
+        ps.setString(5, result == null ? null : at.toString());
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          return keys.getLong(1);
+        }
+      } catch (SQLException e) {
+        throw new JournalException("cannot journal commandId=" + commandId + ": " + e.getMessage(), e);
+      }
     }
 
     PendingAck insertAck(Ack ack) {

@@ -9,7 +9,12 @@ import java.util.OptionalDouble;
  * was started ({@code intentValue}), and its result once there is one.
  */
 public record JournalEntry(
-    long seq, String commandId, String payload, Optional<Ack> result, OptionalDouble intentValue, boolean intentRecorded) {
+    long seq,
+    String commandId,
+    String payload,
+    Optional<Ack> result,
+    OptionalDouble intentValue,
+    boolean intentRecorded) {
 
   public boolean finished() {
     return result.isPresent();

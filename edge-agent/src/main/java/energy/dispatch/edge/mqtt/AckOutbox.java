@@ -89,7 +89,8 @@ public final class AckOutbox implements AckSender, AutoCloseable {
   private void completed(PendingAck ack, Throwable error) {
     inFlight.remove(ack.seq());
     if (error != null) {
-      LOG.warn("Ack not confirmed commandId={} ({}); resent when the link is back", ack.commandId(), error.getMessage());
+      LOG.warn("Ack not confirmed commandId={} ({}); resent when the link is back", ack.commandId(),
+          error.getMessage());
       waiting.put(ack.seq(), ack);
       return;
     }

@@ -89,4 +89,27 @@ class CommandQueueTest {
     assertThat(queue.pollEmergency()).map(QueuedCommand::commandId).contains("e1");
     assertThat(queue.depth()).isEqualTo(1);
   }
+
+  @Test
+  void a_setpoint_older_than_one_queued_for_its_channel_is_stale_and_not_queued() throws Exception {
+    CommandQueue queue = new CommandQueue(10);
+    QueuedCommand older = queued(commands.setpoint("older", 1000));
+    QueuedCommand newer = queued(commands.setpoint("newer", 2000));
+    queue.offer(newer);
+
+    CommandQueue.Admission admission = queue.offer(older);
+
+    assertThat(admission.outcome()).isEqualTo(CommandQueue.Outcome.STALE);
+    assertThat(drainIds(queue)).containsExactly("newer");
+  }
+
+  @Test
+  void the_same_command_offered_twice_is_queued_once() throws Exception {
+    CommandQueue queue = new CommandQueue(10);
+    QueuedCommand command = queued(commands.modeChange("once", "peak_shaving", "on"));
+    queue.offer(command);
+
+    assertThat(queue.offer(command).accepted()).isTrue();
+    assertThat(drainIds(queue)).containsExactly("once");
+  }
 }

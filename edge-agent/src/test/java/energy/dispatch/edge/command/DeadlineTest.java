@@ -12,7 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** DESIGN.md section 3: expires_at when the clock is synchronised, the message expiry on the monotonic clock, the earlier wins. */
+/**
+ * DESIGN.md section 3: expires_at when the clock is synchronised, the message expiry on the
+ * monotonic clock, the earlier wins.
+ */
 class DeadlineTest {
 
   private static final Instant RECEIVED = Instant.parse("2026-02-15T14:30:00Z");

@@ -185,7 +185,8 @@ class RecoveryTest {
 
   @Test
   void a_schema_violation_with_a_command_id_is_rejected_and_remembered() {
-    String bad = "{\"command_id\":\"bad-1\",\"command_type\":\"setpoint\",\"target\":{\"edge_id\":\"site1_edge_prod\"}}";
+    String bad = "{\"command_id\":\"bad-1\",\"command_type\":\"setpoint\","
+        + "\"target\":{\"edge_id\":\"site1_edge_prod\"}}";
     edge.send(bad);
     edge.send(bad);
 
@@ -200,5 +201,24 @@ class RecoveryTest {
     edge.send(command);
 
     assertThat(edge.resultFor("other-edge").error().code()).isEqualTo("unknown_edge");
+  }
+
+  @Test
+  void commands_arriving_before_the_recovery_ran_keep_their_order_and_run_once() {
+    edge.send(edge.commands.setpoint("sp-before-crash", 10_000));
+    edge.send(edge.commands.modeChange("mode-before-crash", "peak_shaving", "on"));
+    edge.close();
+    edge = new EdgeHarness(directory, gateway, clock);
+    edge.send(edge.commands.modeChange("mode-before-crash", "peak_shaving", "on"));
+    edge.send(edge.commands.setpoint("sp-after-restart", 20_000));
+
+    edge.recover();
+    edge.step();
+
+    assertThat(edge.resultFor("sp-before-crash").status()).isEqualTo(AckStatus.SUPERSEDED);
+    assertThat(edge.statusesFor("mode-before-crash")).containsExactly(AckStatus.DELIVERED, AckStatus.EXECUTED);
+    assertThat(edge.resultFor("sp-after-restart").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(gateway.model().setpointWatts()).isEqualTo(20_000);
+    assertThat(gateway.setpointWrites()).isEqualTo(1);
   }
 }

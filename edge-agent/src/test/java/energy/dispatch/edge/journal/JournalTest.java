@@ -65,7 +65,7 @@ class JournalTest {
   @Test
   void unsent_acks_come_back_in_order_until_marked_sent() {
     try (Journal journal = Journal.open(path())) {
-      PendingAck delivered = journal.recordReceived("c1", "{}", NOW, Ack.delivered("c1"));
+      PendingAck delivered = journal.recordReceived("c1", "{}", NOW, Ack.delivered("c1")).ack();
       PendingAck executed = journal.recordResult("c1", Ack.executed("c1", NOW), NOW, changes -> {});
       journal.recordAnswered("c2", "{}", NOW, Ack.of("c2", AckStatus.REJECTED, NOW,
           ErrorDetail.of(ErrorCode.UNKNOWN_DEVICE, "no such device")));

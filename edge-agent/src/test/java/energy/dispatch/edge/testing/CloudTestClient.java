@@ -50,7 +50,8 @@ public final class CloudTestClient implements AutoCloseable {
         configRequests.add(message);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("unreadable on " + topic + ": " + publish.getPayloadAsBytes().length + " bytes " + new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8), e);
+      throw new IllegalStateException("unreadable on " + topic + ": "
+          + new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8), e);
     }
   }
 
