@@ -83,11 +83,14 @@ public final class CommandStore {
         .map(CommandStore::mapRecord).list());
   }
 
-  /** Queued commands that an accepted setpoint on the same channel supersedes. */
-  public List<String> queuedOnChannelBefore(String edgeId, String channelKey, long submitSeq) {
+  /**
+   * Commands on the same channel submitted before {@code submitSeq} that have not left the cloud
+   * ({@code accepted} ones included: their move to {@code queued} may not have committed yet).
+   */
+  public List<String> waitingOnChannelBefore(String edgeId, String channelKey, long submitSeq) {
     return jdbi.withHandle(h -> h.createQuery("""
             SELECT command_id FROM commands WHERE edge_id = :edgeId AND channel_key = :channelKey
-            AND status = 'queued' AND submit_seq < :seq ORDER BY submit_seq""")
+            AND status IN ('accepted', 'queued') AND submit_seq < :seq ORDER BY submit_seq""")
         .bind("edgeId", edgeId).bind("channelKey", channelKey).bind("seq", submitSeq).mapTo(String.class).list());
   }
 

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,14 +102,16 @@ public final class Delivery implements AutoCloseable {
 
   private void supersedeQueued(CommandRecord newer) {
     String channelKey = newer.command().target().channelKey();
-    for (String older : store.queuedOnChannelBefore(newer.edgeId(), channelKey, newer.submitSeq())) {
+    // Admissions of one edge run in order on this thread, so an older command is in the outbox by
+    // now; only the caller that takes it out of the outbox may move it.
+    for (String older : store.waitingOnChannelBefore(newer.edgeId(), channelKey, newer.submitSeq())) {
       if (!state.removeFromOutbox(newer.edgeId(), older)) {
         continue;
       }
       ErrorDetail error = ErrorDetail.of(ErrorCode.SUPERSEDED_BY_NEWER,
           "superseded by the newer setpoint " + newer.commandId() + " on " + channelKey + " before it was sent");
-      Transition move = new Transition(older, java.util.Set.of(CommandStatus.QUEUED), CommandStatus.SUPERSEDED, CLOUD,
-          ErrorCode.SUPERSEDED_BY_NEWER.wire(), errorResult(error));
+      Transition move = new Transition(older, Set.of(CommandStatus.ACCEPTED, CommandStatus.QUEUED),
+          CommandStatus.SUPERSEDED, CLOUD, ErrorCode.SUPERSEDED_BY_NEWER.wire(), errorResult(error));
       writer.submit(newer.edgeId(), h -> CommandStore.apply(h, move)).thenAccept(moved -> {
         if (moved) {
           store.find(older).ifPresent(rec -> sink.publish(new StatusChange(rec.principal(), rec.toStatusEvent())));
@@ -168,7 +171,7 @@ public final class Delivery implements AutoCloseable {
   private void expire(CommandRecord record) {
     ErrorDetail error = ErrorDetail.of(ErrorCode.DEADLINE_PASSED, "the deadline " + record.expiresAt()
         + " passed before the command could be sent");
-    transition(record, new Transition(record.commandId(), java.util.Set.of(CommandStatus.ACCEPTED, CommandStatus.QUEUED),
+    transition(record, new Transition(record.commandId(), Set.of(CommandStatus.ACCEPTED, CommandStatus.QUEUED),
         CommandStatus.EXPIRED, CLOUD, ErrorCode.DEADLINE_PASSED.wire(), errorResult(error)));
   }
 

@@ -120,7 +120,7 @@ class DeliveryTest {
   void a_newer_setpoint_supersedes_a_queued_one_on_the_same_channel() {
     TestSocket socket = start();
     socket.send(seedCommand("ramp_1", EDGE, 10_000));
-    socket.awaitStatus("ramp_1", "queued");
+    socket.awaitStatus("ramp_1", "accepted");
     socket.send(seedCommand("ramp_2", EDGE, 20_000));
 
     JsonNode superseded = socket.awaitStatus("ramp_1", "superseded");
