@@ -16,6 +16,7 @@ import energy.dispatch.schema.Ack;
 import energy.dispatch.schema.AckStatus;
 import energy.dispatch.schema.CapabilityConfig;
 import energy.dispatch.schema.Json;
+import energy.dispatch.schema.SchemaValidator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -137,8 +138,14 @@ public final class EdgeHarness implements AutoCloseable {
     };
   }
 
+  /** Every ack the edge sends must match ack.schema.json; a test fails at the first that does not. */
   private static Ack parse(String payload) {
     try {
+      List<String> violations = SchemaValidator.instance()
+          .violations(SchemaValidator.Schema.ACK, Json.mapper().readTree(payload));
+      if (!violations.isEmpty()) {
+        throw new AssertionError("ack violates ack.schema.json: " + violations + " in " + payload);
+      }
       return Json.mapper().readValue(payload, Ack.class);
     } catch (IOException e) {
       throw new IllegalStateException("ack is not JSON: " + payload, e);
