@@ -38,7 +38,11 @@ public final class CloudMqtt implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CloudMqtt.class);
   private static final long SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
+  /** The user property the broker extension stamps with the authenticated principal (MqttPrincipal.USER_PROPERTY). */
+  private static final String PRINCIPAL_PROPERTY = "dispatch-principal";
   private static final String STATE_FILTER = Topics.EDGES + "+/state";
+  private static final String SERVICE_REQUESTS_FILTER =
+      "$share/" + Topics.CLOUD_SHARE_GROUP + "/" + Topics.SERVICES + "+/requests";
 
   private final CloudSettings settings;
   private final Mqtt5AsyncClient client;
@@ -47,6 +51,9 @@ public final class CloudMqtt implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicInteger failedAttempts = new AtomicInteger();
   private volatile InboundHandler handler;
+  /** Optimizer requests wait here until the node can take them (a resumed session delivers at once). */
+  private final CompletableFuture<Function<OptimizerIngress.Request, CompletionStage<?>>> serviceHandler =
+      new CompletableFuture<>();
 
   private CloudMqtt(CloudSettings settings) {
     this.settings = settings;
@@ -101,6 +108,7 @@ public final class CloudMqtt implements AutoCloseable {
         .addSubscription().topicFilter(Topics.sharedEdgeFilter("config/request")).qos(MqttQos.AT_LEAST_ONCE)
             .applySubscription()
         .addSubscription().topicFilter(STATE_FILTER).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+        .addSubscription().topicFilter(SERVICE_REQUESTS_FILTER).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
         .send()
         .thenAccept(subAck -> subAck.getReasonCodes().stream().filter(code -> code.isError()).findFirst()
             .ifPresent(code -> {
@@ -132,6 +140,21 @@ public final class CloudMqtt implements AutoCloseable {
 
 
 
+  /** From now on, optimizer requests (also those that waited since connect) go to {@code ingress}. */
+  public void takeServiceRequests(OptimizerIngress ingress) {
+    serviceHandler.complete(ingress::onRequest);
+  }
+
+  /** Publishes an answer on an optimizer's response topic with its correlation data (QoS 1). */
+  public CompletableFuture<Void> publishResponse(String topic, byte[] correlation, byte[] json) {
+    var publish = client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).retain(false)
+        .messageExpiryInterval(3600).contentType("application/json").payload(json);
+    if (correlation != null) {
+      publish.correlationData(correlation);
+    }
+    return publish.send().thenApply(CloudMqtt::requireAcknowledged).thenApply(result -> null);
+  }
+
   /** Publishes a config response on the edge's config topic (QoS 1). */
   public CompletableFuture<Void> publishConfig(String edgeId, byte[] responseJson) {
     return publish(Topics.config(edgeId), responseJson, 3600).thenApply(result -> null);
@@ -157,6 +180,13 @@ public final class CloudMqtt implements AutoCloseable {
 
   private void dispatch(Mqtt5Publish publish) {
     String topic = publish.getTopic().toString();
+    Optional<String> service = Topics.serviceOf(topic);
+    if (service.isPresent() && topic.equals(Topics.serviceRequests(service.get()))) {
+      OptimizerIngress.Request request = serviceRequest(service.get(), publish);
+      serviceHandler.thenAccept(ingress -> inbound.execute("service:" + service.get(),
+          () -> handle(publish, service.get(), h -> ingress.apply(request))));
+      return;
+    }
     Optional<String> edgeId = Topics.edgeOf(topic);
     if (edgeId.isEmpty()) {
       publish.acknowledge();
@@ -164,6 +194,24 @@ public final class CloudMqtt implements AutoCloseable {
     }
     Function<InboundHandler, CompletionStage<?>> work = work(topic, edgeId.get(), publish.getPayloadAsBytes());
     inbound.execute(edgeId.get(), () -> handle(publish, edgeId.get(), work));
+  }
+
+  private static OptimizerIngress.Request serviceRequest(String service, Mqtt5Publish publish) {
+    // Exactly one stamp, or none counts: the extension strips what clients supply and adds its own.
+    java.util.List<String> stamps = publish.getUserProperties().asList().stream()
+        .filter(property -> property.getName().toString().equals(PRINCIPAL_PROPERTY))
+        .map(property -> property.getValue().toString())
+        .toList();
+    String stamped = stamps.size() == 1 ? stamps.get(0) : null;
+    String responseTopic = publish.getResponseTopic().map(Object::toString).orElse(null);
+    byte[] correlation = publish.getCorrelationData().map(CloudMqtt::bytes).orElse(null);
+    return new OptimizerIngress.Request(service, stamped, responseTopic, correlation, publish.getPayloadAsBytes());
+  }
+
+  private static byte[] bytes(java.nio.ByteBuffer buffer) {
+    byte[] copy = new byte[buffer.remaining()];
+    buffer.duplicate().get(copy);
+    return copy;
   }
 
   private static Function<InboundHandler, CompletionStage<?>> work(String topic, String edgeId, byte[] payload) {
