@@ -1,6 +1,5 @@
 package energy.dispatch.cloud.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.cloud.internal.GroupCommitWriter;
 import energy.dispatch.schema.Ack;
@@ -8,6 +7,7 @@ import energy.dispatch.schema.CommandStatus;
 import energy.dispatch.schema.CommandStatusEvent;
 import energy.dispatch.schema.Json;
 import energy.dispatch.schema.SchemaValidator;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +71,7 @@ public final class AckHandler {
         return Optional.of(json);
       }
       LOG.warn("Ignoring an invalid ack edgeId={} violations={}", edgeId, violations);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.warn("Ignoring an ack that is not JSON edgeId={}", edgeId, e);
     }
     return Optional.empty();
@@ -111,12 +111,11 @@ public final class AckHandler {
         record.expiresAt(), late);
   }
 
+  /** The payload as JSON; empty when it is not JSON. */
   static Optional<JsonNode> parse(byte[] payload) {
     try {
       return Optional.ofNullable(Json.mapper().readTree(payload));
-    } catch (JsonProcessingException e) {
-      return Optional.empty();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return Optional.empty();
     }
   }
