@@ -22,10 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -53,6 +55,7 @@ public final class CoreCycle {
   private final MonotonicClock monotonic;
   private final Map<CommandType, CommandHandler> handlers = new EnumMap<>(CommandType.class);
   private final Map<String, String> holdLimits = new HashMap<>();
+  private final Set<String> failingOutputs = new HashSet<>();
   private final CycleStats stats = new CycleStats();
   private volatile EdgeStatus status;
 
@@ -249,8 +252,14 @@ public final class CoreCycle {
     try {
       double confirmed = gateway.get().write(parts[0], parts[1], value);
       site.inputs().put(channelKey, confirmed);
+      if (failingOutputs.remove(channelKey)) {
+        LOG.info("Output write works again channel={}", channelKey);
+      }
     } catch (DeviceException e) {
-      LOG.warn("Output write failed channel={} code={}; retried next cycle", channelKey, e.error().code());
+      // Once per outage, not once per cycle: the device adapter reports the device itself.
+      if (failingOutputs.add(channelKey)) {
+        LOG.warn("Output write failed channel={} code={}; retried every cycle", channelKey, e.error().code());
+      }
     } catch (RuntimeException e) {
       LOG.error("Output write failed channel={}; retried next cycle", channelKey, e);
     }
