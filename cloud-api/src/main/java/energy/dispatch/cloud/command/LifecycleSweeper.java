@@ -93,6 +93,9 @@ public final class LifecycleSweeper implements AutoCloseable {
           stuck.edgeId());
       delivery.admit(stuck);
     }
+    // A safety net for a drain trigger lost to a failure (Redis or the broker briefly away).
+    // TODO: this asks Redis once per present edge every second; at 10,000 edges keep a set of edges
+    //  with a non-empty outbox and drain only those.
     state.presence().forEach((edgeId, online) -> {
       if (online) {
         delivery.drain(edgeId);
