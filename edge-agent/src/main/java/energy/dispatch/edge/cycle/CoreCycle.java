@@ -56,6 +56,8 @@ public final class CoreCycle {
   private final Map<CommandType, CommandHandler> handlers = new EnumMap<>(CommandType.class);
   private final Map<String, String> holdLimits = new HashMap<>();
   private final Set<String> failingOutputs = new HashSet<>();
+  /** This cycle's values for the output channels, from the controllers phase to the write phase. */
+  private final Map<String, Double> outputs = new LinkedHashMap<>();
   private final CycleStats stats = new CycleStats();
   private volatile EdgeStatus status;
 
@@ -202,8 +204,6 @@ public final class CoreCycle {
   }
 
   // --- phase 3: controllers, under the holds and the safety limits
-
-  private final Map<String, Double> outputs = new LinkedHashMap<>();
 
   private void runControllers() {
     outputs.clear();
