@@ -337,4 +337,17 @@ class CycleReplayTest {
     assertThat(status.lastCycleMs()).isGreaterThanOrEqualTo(0);
     assertThat(status.cycleOverruns()).isZero();
   }
+
+  @Test
+  void a_cycle_longer_than_its_period_counts_as_an_overrun() {
+    start(site(200_000, 50, 40_000, 15_000));
+    edge.step();
+    edge.gateway.beforeRead(() -> edge.clock.advance(Duration.ofMillis(1_500)));
+    edge.step();
+    edge.step();
+
+    assertThat(edge.cycle.status().cycleOverruns()).isEqualTo(2);
+    assertThat(edge.cycle.status().lastCycleMs()).isEqualTo(1_500);
+    assertThat(edge.cycle.stats().cycles()).isEqualTo(3);
+  }
 }

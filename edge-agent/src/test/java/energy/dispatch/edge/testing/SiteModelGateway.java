@@ -25,6 +25,7 @@ public final class SiteModelGateway implements DeviceGateway {
   private volatile boolean batteryUnreachable;
   private volatile ErrorDetail failNextWrite;
   private volatile boolean crashAfterNextWrite;
+  private volatile Runnable beforeRead = () -> {};
 
   public SiteModelGateway(SiteModel model) {
     this.model = model;
@@ -52,6 +53,11 @@ public final class SiteModelGateway implements DeviceGateway {
     this.crashAfterNextWrite = true;
   }
 
+  /** Runs before every {@link #readAll}, e.g. to let a fake clock pass as a slow device would. */
+  public void beforeRead(Runnable action) {
+    this.beforeRead = action;
+  }
+
   private Map<String, DoubleSupplier> channels() {
     Map<String, DoubleSupplier> channels = new HashMap<>();
     if (!batteryUnreachable) {
@@ -70,6 +76,7 @@ public final class SiteModelGateway implements DeviceGateway {
 
   @Override
   public Map<String, Double> readAll() {
+    beforeRead.run();
     Map<String, Double> values = new HashMap<>();
     channels().forEach((key, supplier) -> values.put(key, supplier.getAsDouble()));
     return values;
