@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.testing.TestPostgres;
-import energy.dispatch.testing.TestRedis;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,17 +30,10 @@ class CliTest {
   @BeforeAll
   static void startSystem() throws Exception {
     TestPostgres.Database database = TestPostgres.freshDatabase();
-    CloudSettings settings = CloudSettings.builder()
-        .httpPort(0)
-        .jwtSecret(CredentialHash.newSecret())
-        .database(database.jdbcUrl(), database.user(), database.password())
-        .redisUrl(TestRedis.url())
-        .redisKeyPrefix(TestRedis.freshPrefix())
-        .demoMode(true)
+    CloudSettings settings = TestSystems.settings(database, CredentialHash.newSecret())
         .adminUserIds(Set.of(LocalSystem.DEMO_USER_ID))
-        .mqttSecret("replaced-by-the-local-system")
         .build();
-    system = LocalSystem.start(new LocalSystem.Options(settings, 0, folder, List.of(), Path.of("../config/sites")));
+    system = TestSystems.start(settings, folder, List.of());
     adminToken = Files.writeString(folder.resolve("admin.token"), system.operatorToken(Duration.ofMinutes(30)));
   }
 

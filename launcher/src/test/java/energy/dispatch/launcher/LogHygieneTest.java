@@ -7,7 +7,6 @@ import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.schema.Json;
 import energy.dispatch.testing.TestPostgres;
-import energy.dispatch.testing.TestRedis;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -69,19 +68,10 @@ class LogHygieneTest {
   private List<String> exerciseSecretPaths() {
     TestPostgres.Database database = TestPostgres.freshDatabase();
     String jwtSecret = CredentialHash.newSecret();
-    CloudSettings settings = CloudSettings.builder()
-        .httpPort(0)
-        .jwtSecret(jwtSecret)
-        .database(database.jdbcUrl(), database.user(), database.password())
-        .redisUrl(TestRedis.url())
-        .redisKeyPrefix(TestRedis.freshPrefix())
-        .demoMode(true)
-        .mqttSecret("replaced-by-the-local-system")
-        .build();
+    CloudSettings settings = TestSystems.settings(database, jwtSecret).build();
     // The test database's password is the well-known 'postgres' of a throwaway server, not a secret.
     List<String> known = new ArrayList<>(List.of(jwtSecret));
-    try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(settings, 0, folder,
-        List.of("site1_edge_prod"), Path.of("../config/sites")))) {
+    try (LocalSystem system = TestSystems.start(settings, folder, List.of("site1_edge_prod"))) {
       known.add(system.cloudMqttSecret());
       known.add(system.registerBareEdge("site5_edge_hygiene"));
       known.add(system.registerBareEdge("site5_edge_hygiene"));

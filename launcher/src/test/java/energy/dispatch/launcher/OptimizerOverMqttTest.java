@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.schema.Json;
 import energy.dispatch.testing.TestPostgres;
-import energy.dispatch.testing.TestRedis;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -53,17 +51,8 @@ class OptimizerOverMqttTest {
     assumeThat(Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")))
         .as("mosquitto-clients must be installed (.ci/run installs it)").isTrue();
     database = TestPostgres.freshDatabase();
-    CloudSettings settings = CloudSettings.builder()
-        .httpPort(0)
-        .jwtSecret(CredentialHash.newSecret())
-        .database(database.jdbcUrl(), database.user(), database.password())
-        .redisUrl(TestRedis.url())
-        .redisKeyPrefix(TestRedis.freshPrefix())
-        .demoMode(true)
-        .mqttSecret("replaced-by-the-local-system")
-        .build();
-    system = LocalSystem.start(new LocalSystem.Options(settings, 0, folder, List.of("site1_edge_prod"),
-        Path.of("../config/sites")));
+    system = TestSystems.start(TestSystems.settings(database, CredentialHash.newSecret()).build(), folder,
+        List.of("site1_edge_prod"));
     secret = system.cloud().registerService(SERVICE);
     system.cloud().grant(PRINCIPAL, "site1_*", true, true);
     // The broker reads new credentials within its refresh interval.

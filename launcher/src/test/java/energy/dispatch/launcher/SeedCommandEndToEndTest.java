@@ -6,14 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import energy.dispatch.cloud.CloudSettings;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.schema.Json;
 import energy.dispatch.simulator.SiteSimulator;
 import energy.dispatch.testing.TestPostgres;
-import energy.dispatch.testing.TestRedis;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -71,17 +69,8 @@ class SeedCommandEndToEndTest {
   @BeforeAll
   static void startSystem() {
     database = TestPostgres.freshDatabase();
-    CloudSettings settings = CloudSettings.builder()
-        .httpPort(0)
-        .jwtSecret(JWT_SECRET)
-        .database(database.jdbcUrl(), database.user(), database.password())
-        .redisUrl(TestRedis.url())
-        .redisKeyPrefix(TestRedis.freshPrefix())
-        .demoMode(true)
-        .mqttSecret("replaced-by-the-local-system")
-        .build();
-    system = LocalSystem.start(new LocalSystem.Options(settings, 0, dataFolder, List.of("site1_edge_prod"),
-        Path.of("../config/sites")));
+    system = TestSystems.start(TestSystems.settings(database, JWT_SECRET).build(), dataFolder,
+        List.of("site1_edge_prod"));
   }
 
   @AfterAll
