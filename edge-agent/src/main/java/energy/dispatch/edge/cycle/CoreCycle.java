@@ -2,6 +2,7 @@ package energy.dispatch.edge.cycle;
 
 import energy.dispatch.edge.command.CommandLedger;
 import energy.dispatch.edge.command.CommandQueue;
+import energy.dispatch.edge.command.CommandValidator;
 import energy.dispatch.edge.command.MonotonicClock;
 import energy.dispatch.edge.command.QueuedCommand;
 import energy.dispatch.edge.control.Limited;
@@ -58,6 +59,7 @@ public final class CoreCycle {
   private final Set<String> failingOutputs = new HashSet<>();
   /** This cycle's values for the output channels, from the controllers phase to the write phase. */
   private final Map<String, Double> outputs = new LinkedHashMap<>();
+  private final CommandValidator validator = new CommandValidator();
   private final CycleStats stats = new CycleStats();
   private volatile EdgeStatus status;
 
@@ -182,6 +184,12 @@ public final class CoreCycle {
     if (queued.deadline().passed(clock.instant(), monotonic.nanos())) {
       ledger.result(Ack.of(queued.commandId(), AckStatus.EXPIRED, clock.instant(),
           ErrorDetail.of(ErrorCode.DEADLINE_PASSED, "the command expired before the edge could execute it")));
+      return;
+    }
+    // The config may have changed since intake: a command it no longer allows is rejected, not run.
+    Optional<ErrorDetail> invalid = validator.validate(queued.command(), site.config());
+    if (invalid.isPresent()) {
+      ledger.result(Ack.of(queued.commandId(), AckStatus.REJECTED, clock.instant(), invalid.get()));
       return;
     }
     try {

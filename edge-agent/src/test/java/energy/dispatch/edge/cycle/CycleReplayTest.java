@@ -2,16 +2,21 @@ package energy.dispatch.edge.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import energy.dispatch.edge.control.Controllers;
 import energy.dispatch.edge.state.StateEvent;
 import energy.dispatch.edge.testing.EdgeHarness;
 import energy.dispatch.edge.testing.FakeClock;
 import energy.dispatch.edge.testing.SiteModelGateway;
 import energy.dispatch.schema.Ack;
 import energy.dispatch.schema.AckStatus;
+import energy.dispatch.schema.CapabilityConfig;
 import energy.dispatch.schema.ErrorDetail;
+import energy.dispatch.schema.Json;
 import energy.dispatch.simulator.SiteModel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -349,5 +354,46 @@ class CycleReplayTest {
     assertThat(edge.cycle.status().cycleOverruns()).isEqualTo(2);
     assertThat(edge.cycle.status().lastCycleMs()).isEqualTo(1_500);
     assertThat(edge.cycle.stats().cycles()).isEqualTo(3);
+  }
+
+  @Test
+  void a_write_that_throws_unexpectedly_is_failed_as_outcome_unknown_without_a_hold() {
+    start(site(200_000, 50, 40_000, 15_000));
+    edge.gateway.throwOnNextWrite(new IllegalStateException("socket closed mid-frame"));
+    edge.send(edge.commands.setpoint("sp-defect", 30_000));
+    edge.step();
+
+    assertThat(edge.resultFor("sp-defect").status()).isEqualTo(AckStatus.FAILED);
+    assertThat(edge.resultFor("sp-defect").error().code()).isEqualTo("outcome_unknown");
+    assertThat(edge.site.holds().all()).isEmpty();
+  }
+
+  @Test
+  void a_command_the_config_no_longer_allows_when_its_turn_comes_is_rejected() throws Exception {
+    start(site(200_000, 50, 40_000, 15_000));
+    edge.send(edge.commands.scheduler("bal-start", "balancing", "start"));
+    edge.send(edge.commands.setpoint("sp-next", 10_000));
+    ObjectNode document = (ObjectNode) Json.mapper().readTree(EdgeHarness.DEMO_CONFIG.toFile());
+    document.put("version", 2).withArray("controllers").remove(0);
+    CapabilityConfig withoutBalancing = CapabilityConfig.parse(document);
+    edge.site.replace(withoutBalancing, Controllers.of(withoutBalancing, List.of(), List.of()));
+    edge.step();
+
+    assertThat(edge.resultFor("bal-start").status()).isEqualTo(AckStatus.REJECTED);
+    assertThat(edge.resultFor("bal-start").error().code()).isEqualTo("unknown_controller");
+    assertThat(edge.resultFor("sp-next").status()).isEqualTo(AckStatus.EXECUTED);
+  }
+
+  @Test
+  void a_handler_that_throws_fails_its_command_as_internal_and_the_next_one_runs() {
+    start(site(200_000, 50, 40_000, 15_000));
+    edge.systemActionFailure = new IllegalStateException("restart thread could not start");
+    edge.send(edge.commands.system("restart-broken", "restart"));
+    edge.send(edge.commands.modeChange("ps-on", "peak_shaving", "on"));
+    edge.step();
+
+    assertThat(edge.resultFor("restart-broken").error().code()).isEqualTo("internal");
+    assertThat(edge.resultFor("restart-broken").error().message()).contains("restart thread could not start");
+    assertThat(edge.resultFor("ps-on").status()).isEqualTo(AckStatus.EXECUTED);
   }
 }

@@ -221,4 +221,16 @@ class RecoveryTest {
     assertThat(gateway.model().setpointWatts()).isEqualTo(20_000);
     assertThat(gateway.setpointWrites()).isEqualTo(1);
   }
+
+  @Test
+  void a_config_fetch_cut_short_by_a_restart_is_answered_outcome_unknown() {
+    edge.send(edge.commands.system("sync-1", "sync_config"));
+    edge.step();
+    assertThat(edge.systemActions).containsExactly("sync_config:sync-1");
+
+    restart();
+
+    assertThat(edge.resultFor("sync-1").error().code()).isEqualTo("outcome_unknown");
+    assertThat(edge.resultFor("sync-1").error().message()).contains("config version 1");
+  }
 }

@@ -45,6 +45,8 @@ public final class EdgeHarness implements AutoCloseable {
   public final List<Ack> acks = new CopyOnWriteArrayList<>();
   public final List<StateEvent> events = new CopyOnWriteArrayList<>();
   public final List<String> systemActions = new CopyOnWriteArrayList<>();
+  /** When set, system actions throw it, as a defect would. */
+  public volatile RuntimeException systemActionFailure;
   private final CommandLedger ledger;
 
   public EdgeHarness(Path directory, SiteModelGateway gateway, FakeClock clock, int queueCapacity) {
@@ -128,6 +130,9 @@ public final class EdgeHarness implements AutoCloseable {
     return new SystemActions() {
       @Override
       public void restart(String commandId) {
+        if (systemActionFailure != null) {
+          throw systemActionFailure;
+        }
         systemActions.add("restart:" + commandId);
       }
 

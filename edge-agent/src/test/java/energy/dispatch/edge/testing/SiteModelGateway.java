@@ -26,6 +26,7 @@ public final class SiteModelGateway implements DeviceGateway {
   private volatile ErrorDetail failNextWrite;
   private volatile boolean crashAfterNextWrite;
   private volatile Runnable beforeRead = () -> {};
+  private volatile RuntimeException throwOnNextWrite;
 
   public SiteModelGateway(SiteModel model) {
     this.model = model;
@@ -46,6 +47,11 @@ public final class SiteModelGateway implements DeviceGateway {
 
   public void failNextWrite(ErrorDetail error) {
     this.failNextWrite = error;
+  }
+
+  /** The next write throws this, as a defective adapter would; whether it reached the device is unknown. */
+  public void throwOnNextWrite(RuntimeException failure) {
+    this.throwOnNextWrite = failure;
   }
 
   /** The next write reaches the device, then the agent "dies" before it learns the result. */
@@ -98,6 +104,11 @@ public final class SiteModelGateway implements DeviceGateway {
     }
     if (batteryUnreachable) {
       throw new DeviceException(ErrorDetail.of(ErrorCode.DEVICE_UNREACHABLE, "bms_main does not answer"));
+    }
+    RuntimeException defect = throwOnNextWrite;
+    if (defect != null) {
+      throwOnNextWrite = null;
+      throw defect;
     }
     ErrorDetail failure = failNextWrite;
     if (failure != null) {
