@@ -47,6 +47,9 @@ final class BenchCommand implements Callable<Integer> {
       env.put("REDIS_URL", infrastructure.redisUrl());
       env.put("DISPATCH_HTTP_PORT", "0");
       env.put("DISPATCH_DEMO", "true");
+      // The benchmark measures latency, not the rate limits, which would refuse it within a minute.
+      env.putIfAbsent("DISPATCH_RATE_EMERGENCY_PER_PRINCIPAL", "1000000");
+      env.putIfAbsent("DISPATCH_RATE_EMERGENCY_PER_EDGE", "1000000");
       CloudSettings settings = CloudSettings.fromEnvironment(env);
       try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(settings, 0, dataFolder,
           List.of("site1_edge_prod"), Path.of("config/sites")))) {
