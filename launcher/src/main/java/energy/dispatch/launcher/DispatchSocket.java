@@ -25,6 +25,9 @@ import java.util.function.Predicate;
  */
 public final class DispatchSocket implements AutoCloseable {
 
+  /** How often a wait looks whether the server closed the socket meanwhile. */
+  private static final Duration CLOSE_CHECK = Duration.ofMillis(200);
+
   private final WebSocket socket;
   private final BlockingQueue<JsonNode> received;
   private final CompletableFuture<String> closed;
@@ -75,15 +78,26 @@ public final class DispatchSocket implements AutoCloseable {
     socket.sendText(text, true).join();
   }
 
-  /** The next pushed message, waiting at most {@code timeout}. */
+  /**
+   * The next pushed message, waiting at most {@code timeout}; fails at once when the server closed
+   * the socket and nothing more is queued.
+   */
   public JsonNode next(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      JsonNode message = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (message == null) {
-        throw new IllegalStateException("nothing received within " + timeout
-            + (closed.isDone() ? "; the server closed the socket: " + closed.getNow("") : ""));
+      while (true) {
+        JsonNode message = received.poll(Math.min(CLOSE_CHECK.toNanos(), Math.max(0, deadline - System.nanoTime())),
+            TimeUnit.NANOSECONDS);
+        if (message != null) {
+          return message;
+        }
+        if (closed.isDone() && received.isEmpty()) {
+          throw new IllegalStateException("the server closed the socket: " + closed.getNow(""));
+        }
+        if (System.nanoTime() >= deadline) {
+          throw new IllegalStateException("nothing received within " + timeout);
+        }
       }
-      return message;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the server", e);

@@ -61,10 +61,10 @@ final class SendCommand implements Callable<Integer> {
   @Option(names = "--parameter", description = "target parameter (config_override)")
   private String parameter;
 
-  @Option(names = "--value", description = "the value: a number, a word, or 'null' to release a hold")
+  @Option(names = "--value", description = "the value: a number, a word, or 'null' to release a hold (required)")
   private String value;
 
-  @Option(names = "--unit", description = "unit of the value, e.g. W or %")
+  @Option(names = "--unit", description = "unit of the value, e.g. W or %%")
   private String unit;
 
   @Option(names = "--priority", description = "normal, high or emergency")
@@ -130,7 +130,11 @@ final class SendCommand implements Callable<Integer> {
   }
 
   private ObjectNode readCommand() throws Exception {
-    String text = "-".equals(jsonFile) ? new String(System.in.readAllBytes()) : Files.readString(Path.of(jsonFile));
+    Path file = Path.of(jsonFile);
+    if (!"-".equals(jsonFile) && !Files.isReadable(file)) {
+      throw new IllegalArgumentException("--json " + jsonFile + ": no such readable file");
+    }
+    String text = "-".equals(jsonFile) ? new String(System.in.readAllBytes()) : Files.readString(file);
     JsonNode parsed = Json.mapper().readTree(text);
     if (!parsed.isObject() || !parsed.hasNonNull("command_id")) {
       throw new IllegalArgumentException(jsonFile + " must hold a JSON object with a command_id");
@@ -141,6 +145,10 @@ final class SendCommand implements Callable<Integer> {
   private ObjectNode buildCommand() {
     if (edgeId == null) {
       throw new IllegalArgumentException("--edge is required (or give the whole command with --json)");
+    }
+    if (value == null) {
+      // A missing value must not turn into a release of the hold: releasing is said out loud.
+      throw new IllegalArgumentException("--value is required; to release a setpoint's hold say --value null");
     }
     ObjectNode command = Json.mapper().createObjectNode();
     command.put("command_id", commandId != null ? commandId : "cli_" + UUID.randomUUID());
@@ -161,7 +169,7 @@ final class SendCommand implements Callable<Integer> {
   }
 
   private static JsonNode parseValue(String value) {
-    if (value == null || value.equals("null")) {
+    if (value.equals("null")) {
       return Json.mapper().nullNode();
     }
     try {

@@ -21,7 +21,7 @@ final class SimulatorCommand implements Callable<Integer> {
       defaultValue = "5020")
   private int port;
 
-  @Option(names = "--soc", description = "initial state of charge in % (default ${DEFAULT-VALUE})", defaultValue = "50")
+  @Option(names = "--soc", description = "initial state of charge in %% (default ${DEFAULT-VALUE})", defaultValue = "50")
   private double socPercent;
 
   @Override

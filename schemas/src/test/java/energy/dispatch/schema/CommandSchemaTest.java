@@ -40,6 +40,8 @@ class CommandSchemaTest {
       "/command_type|\"launch\"|command_type",
       "/value|\"fifty\"|value",
       "/expiry_sec|0|expiry_sec",
+      "/expiry_sec|1000000000000|expiry_sec",
+      "/hold_sec|31536001|hold_sec",
       "/priority|\"urgent\"|priority",
       "/surprise|1|surprise",
       "/command_id|\"has space\"|command_id",
