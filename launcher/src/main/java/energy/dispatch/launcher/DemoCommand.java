@@ -43,21 +43,30 @@ final class DemoCommand implements Callable<Integer> {
     if (!secretGiven) {
       env.put("DISPATCH_JWT_SECRET", CredentialHash.newSecret());
     }
-    try (Infrastructure infrastructure = Infrastructure.start(env, dataFolder.toAbsolutePath())) {
+    Infrastructure infrastructure = Infrastructure.start(env, dataFolder.toAbsolutePath());
+    LocalSystem system;
+    try {
       env.put("DATABASE_URL", infrastructure.databaseUrl());
       env.put("REDIS_URL", infrastructure.redisUrl());
       env.put("DISPATCH_HTTP_PORT", Integer.toString(httpPort));
       env.put("DISPATCH_DEMO", "true");
       env.putIfAbsent("DISPATCH_ADMIN_USERS", LocalSystem.DEMO_USER_ID);
+      // One stable name, so a restarted demo resumes its MQTT session instead of leaving a dead one behind.
+      env.putIfAbsent("DISPATCH_NODE_ID", "demo");
       CloudSettings cloudSettings = CloudSettings.fromEnvironment(env);
-      LocalSystem.Options options = new LocalSystem.Options(cloudSettings, mqttPort, dataFolder.toAbsolutePath(),
-          DEMO_EDGES, siteConfigFolder);
-      try (LocalSystem system = LocalSystem.start(options)) {
-        printWelcome(system, secretGiven);
-        Runtime.getRuntime().addShutdownHook(new Thread(system::close));
-        new CountDownLatch(1).await();
-      }
+      system = LocalSystem.start(new LocalSystem.Options(cloudSettings, mqttPort, dataFolder.toAbsolutePath(),
+          DEMO_EDGES, siteConfigFolder));
+    } catch (RuntimeException | Error e) {
+      infrastructure.close();
+      throw e;
     }
+    // Ctrl-C and SIGTERM: the parts first, then the servers they use.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      system.close();
+      infrastructure.close();
+    }, "dispatch-demo-stop"));
+    printWelcome(system, secretGiven);
+    new CountDownLatch(1).await();
     return 0;
   }
 

@@ -6,6 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -32,6 +35,11 @@ final class Infrastructure implements AutoCloseable {
   }
 
   static Infrastructure start(Map<String, String> env, Path dataFolder) {
+    try {
+      Files.createDirectories(dataFolder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data folder " + dataFolder, e);
+    }
     EmbeddedPostgres postgres = null;
     String databaseUrl = env.get("DATABASE_URL");
     if (databaseUrl == null || databaseUrl.isBlank()) {
@@ -43,8 +51,11 @@ final class Infrastructure implements AutoCloseable {
     RedisServer redis = null;
     String redisUrl = env.get("REDIS_URL");
     if (redisUrl == null || redisUrl.isBlank()) {
+      Path pidFile = dataFolder.resolve("redis.pid");
+      stopOrphan(readPid(pidFile), "redis");
       int port = Ports.anyFree();
       redis = startRedis(port);
+      rememberChild("redis", pidFile);
       redisUrl = "redis://127.0.0.1:" + port;
     } else {
       LOG.info("Using Redis from REDIS_URL");
@@ -63,9 +74,16 @@ final class Infrastructure implements AutoCloseable {
   private static EmbeddedPostgres startPostgres(Path dataDirectory) {
     try {
       Files.createDirectories(dataDirectory);
+      stopOrphan(readPid(dataDirectory.resolve("postmaster.pid")), "postgres");
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dataDirectory)
           .setCleanDataDirectory(false)
+          // The demo stops it itself, after the parts that use it.
+          .setRegisterShutdownHook(false)
+          // The embedded server's defaults trade durability for speed; the record must survive a crash.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
           .start();
       LOG.info("Started embedded PostgreSQL port={} data={}", postgres.getPort(), dataDirectory);
       return postgres;
@@ -86,6 +104,50 @@ final class Infrastructure implements AutoCloseable {
       throw new UncheckedIOException("cannot start the embedded Redis on port " + port
           + "; set REDIS_URL to use an external server instead", e);
     }
+  }
+
+  /**
+   * Stops a server a killed demo left running (its parent died with SIGKILL, so nobody stopped it),
+   * when the pid still names a process of that kind.
+   */
+  private static void stopOrphan(long pid, String kind) {
+    if (pid <= 0) {
+      return;
+    }
+    ProcessHandle.of(pid)
+        .filter(process -> process.info().command().map(command -> command.contains(kind)).orElse(false))
+        .ifPresent(orphan -> {
+          LOG.warn("Stopping a {} left running by an earlier demo that was killed pid={}", kind, pid);
+          orphan.destroy();
+          try {
+            orphan.onExit().get(15, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (ExecutionException | TimeoutException e) {
+            orphan.destroyForcibly();
+          }
+        });
+  }
+
+  private static long readPid(Path pidFile) {
+    try {
+      return Files.exists(pidFile) ? Long.parseLong(Files.readAllLines(pidFile).get(0).trim()) : -1;
+    } catch (IOException | RuntimeException unreadable) {
+      return -1;
+    }
+  }
+
+  private static void rememberChild(String kind, Path pidFile) {
+    ProcessHandle.current().children()
+        .filter(child -> child.info().command().map(command -> command.contains(kind)).orElse(false))
+        .findFirst()
+        .ifPresent(child -> {
+          try {
+            Files.writeString(pidFile, Long.toString(child.pid()));
+          } catch (IOException e) {
+            LOG.warn("Could not write {}; a killed demo may leave this {} running", pidFile, kind, e);
+          }
+        });
   }
 
   @Override
