@@ -150,6 +150,21 @@ public final class CommandStore {
         .mapTo(String.class).findOne().isPresent();
   }
 
+  /**
+   * Restarts the delivery timer of a sent command about to be published again and audits the
+   * re-send; false when it is no longer {@code sent}. The timer counts from the last publish, so
+   * time the cloud was down or the edge away does not count against the edge.
+   */
+  public static boolean recordResend(Handle handle, String commandId, String actor) {
+    return handle.createQuery("""
+            WITH resent AS (
+              UPDATE commands SET sent_at = now() WHERE command_id = :id AND status = 'sent' RETURNING command_id)
+            INSERT INTO command_events (command_id, at, status, principal, reason)
+            SELECT command_id, clock_timestamp(), 'sent', :actor, 're_sent' FROM resent
+            RETURNING command_id""")
+        .bind("id", commandId).bind("actor", actor).mapTo(String.class).findOne().isPresent();
+  }
+
   /** Keeps a result that came after the command timed out, beside the timeout; false when there is one already. */
   public static boolean recordLateResult(Handle handle, String commandId, JsonNode ack, String actor) {
     return handle.createQuery("""

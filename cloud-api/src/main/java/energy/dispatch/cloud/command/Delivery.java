@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ public final class Delivery implements AutoCloseable {
   private final Clock clock;
   private final int window;
   private final StripedExecutor perEdge = new StripedExecutor(4, "dispatch-delivery");
+  /** Commands this node is moving out of {@code accepted} whose move has not committed yet. */
+  private final Set<String> inHand = ConcurrentHashMap.newKeySet();
 
   public Delivery(CommandStore store, GroupCommitWriter writer, DeliveryState state, CommandPublisher publisher,
       StatusSink sink, Clock clock, int window) {
@@ -55,7 +58,23 @@ public final class Delivery implements AutoCloseable {
 
   /** Supersedes older queued setpoints on the same channel, then sends or queues the command. */
   public void admit(CommandRecord record) {
-    perEdge.execute(record.edgeId(), () -> guarded(record.edgeId(), () -> admitNow(record)));
+    inHand.add(record.commandId());
+    perEdge.execute(record.edgeId(), () -> {
+      try {
+        admitNow(record);
+      } catch (RuntimeException e) {
+        inHand.remove(record.commandId());
+        LOG.error("Delivery step failed edgeId={}; the sweeper retries from the record", record.edgeId(), e);
+      }
+    });
+  }
+
+  /**
+   * True while this node is still handing the command on (its move out of {@code accepted} waits
+   * in the writer), so the sweeper must not hand it on a second time.
+   */
+  public boolean isHandling(String commandId) {
+    return inHand.contains(commandId);
   }
 
   /** Sends what the edge's window allows from its outbox. */
@@ -66,7 +85,7 @@ public final class Delivery implements AutoCloseable {
   /** The edge is back: re-publish what was sent but not delivered (the edge dedupes), then drain. */
   public void edgeOnline(String edgeId) {
     perEdge.execute(edgeId, () -> guarded(edgeId, () -> {
-      for (CommandRecord sent : store.ofEdgeWithStatus(edgeId, CommandStatus.SENT)) {
+      for (CommandRecord sent : resendable(edgeId)) {
         state.markInFlight(edgeId, sent.commandId());
         LOG.info("Re-publishing an undelivered command commandId={} edgeId={}", sent.commandId(), edgeId);
         publish(sent).exceptionally(e -> {
@@ -76,6 +95,20 @@ public final class Delivery implements AutoCloseable {
       }
       drainNow(edgeId);
     }));
+  }
+
+  /**
+   * The edge's sent commands, each with its delivery timer restarted and the re-send audited in one
+   * commit before anything is published again. Waits for that commit on the edge's thread so the
+   * re-publishes still reach the broker before what the drain sends next.
+   */
+  private java.util.List<CommandRecord> resendable(String edgeId) {
+    java.util.List<CommandRecord> sent = store.ofEdgeWithStatus(edgeId, CommandStatus.SENT);
+    if (sent.isEmpty()) {
+      return sent;
+    }
+    return writer.submit(edgeId, h -> sent.stream().filter(r -> CommandStore.recordResend(h, r.commandId(), CLOUD))
+        .toList()).join();
   }
 
   /** A command left flight (delivered, finished or timed out): frees its place in the window. */
@@ -107,12 +140,16 @@ public final class Delivery implements AutoCloseable {
       if (!state.removeFromOutbox(newer.edgeId(), older)) {
         continue;
       }
+      inHand.add(older);
       ErrorDetail error = ErrorDetail.of(ErrorCode.SUPERSEDED_BY_NEWER,
           "superseded by the newer setpoint " + newer.commandId() + " on " + channelKey + " before it was sent");
       Transition move = new Transition(older, Set.of(CommandStatus.ACCEPTED, CommandStatus.QUEUED),
           CommandStatus.SUPERSEDED, CLOUD, ErrorCode.SUPERSEDED_BY_NEWER.wire(), errorResult(error));
-      writer.submit(newer.edgeId(), h -> CommandStore.apply(h, move)).thenAccept(moved -> {
-        if (moved) {
+      writer.submit(newer.edgeId(), h -> CommandStore.apply(h, move)).whenComplete((moved, failure) -> {
+        inHand.remove(older);
+        if (failure != null) {
+          LOG.error("Could not record commandId={} -> superseded", older, failure);
+        } else if (moved) {
           store.find(older).ifPresent(rec -> sink.publish(new StatusChange(rec.principal(), rec.toStatusEvent())));
         }
       });
@@ -177,6 +214,7 @@ public final class Delivery implements AutoCloseable {
   /** Applies a transition through the writer and, when it moved the command, pushes the new state. */
   private void transition(CommandRecord record, Transition move) {
     writer.submit(record.edgeId(), h -> CommandStore.apply(h, move)).whenComplete((moved, error) -> {
+      inHand.remove(record.commandId());
       if (error != null) {
         LOG.error("Could not record commandId={} -> {}; the sweeper will retry from the record", record.commandId(),
             move.to().wire(), error);

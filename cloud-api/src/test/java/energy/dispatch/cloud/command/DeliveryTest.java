@@ -5,6 +5,7 @@ import static energy.dispatch.cloud.support.CloudFixture.OPERATOR;
 import static energy.dispatch.cloud.support.CloudFixture.OTHER_EDGE;
 import static energy.dispatch.cloud.support.CloudFixture.seedCommand;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,6 +133,31 @@ class DeliveryTest {
   }
 
   @Test
+  void a_burst_of_setpoints_to_one_channel_of_an_offline_edge_leaves_only_the_newest_waiting() {
+    TestSocket socket = start();
+    int burst = 100;
+    for (int i = 1; i <= burst; i++) {
+      socket.send(seedCommand("burst_" + i, EDGE, 1_000 * i));
+    }
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> statusCounts().getOrDefault("accepted", 0) == 0
+        && statusCounts().values().stream().mapToInt(Integer::intValue).sum() == burst);
+    assertThat(statusCounts()).containsOnly(entry("queued", 1), entry("superseded", burst - 1));
+    TestEdge edge = fixture.connectEdge(EDGE, TestEdge.Answer.EXECUTE);
+    socket.awaitStatus("burst_" + burst, "executed");
+    assertThat(edge.commands()).extracting(c -> c.path("command_id").asText()).containsExactly("burst_" + burst);
+  }
+
+  private java.util.Map<String, Integer> statusCounts() {
+    return fixture.database().withHandle(h -> h.createQuery(
+            "SELECT status, count(*) FROM commands WHERE command_id LIKE 'burst_%' GROUP BY status")
+        .reduceRows(new java.util.HashMap<String, Integer>(), (counts, row) -> {
+          counts.put(row.getColumn(1, String.class), row.getColumn(2, Integer.class));
+          return counts;
+        }));
+  }
+
+  @Test
   void a_queued_command_past_its_deadline_expires_and_is_never_sent() throws Exception {
     TestSocket socket = start();
     socket.send(seedCommand("short_lived").replace("\"expiry_sec\": 300", "\"expiry_sec\": 1"));
@@ -193,6 +219,32 @@ class DeliveryTest {
 
     socket.awaitStatus("lost_on_the_way", "executed");
     assertThat(back.commands()).extracting(c -> c.path("command_id").asText()).contains("lost_on_the_way");
+  }
+
+  @Test
+  void a_command_published_again_gets_a_fresh_delivery_timer_and_an_audited_re_send() throws Exception {
+    fixture = CloudFixture.start(broker, builder -> builder.deliveryTimeout(Duration.ofSeconds(30)));
+    TestSocket socket = fixture.socket(OPERATOR);
+    TestEdge edge = fixture.connectEdge(EDGE, TestEdge.Answer.SILENT);
+    socket.send(seedCommand("resent_late"));
+    socket.awaitStatus("resent_late", "sent");
+    edge.goOffline();
+    // the edge (or the whole cloud) was away for almost the whole delivery timeout
+    fixture.database().useHandle(h -> h.execute(
+        "UPDATE commands SET sent_at = now() - interval '29 seconds' WHERE command_id = 'resent_late'"));
+
+    TestEdge back = fixture.reconnectEdge(EDGE, TestEdge.Answer.SILENT);
+    await().until(() -> back.commands().stream().anyMatch(c -> c.path("command_id").asText().equals("resent_late")));
+    await().until(() -> fixture.auditedStatuses("resent_late").size() == 3);
+    back.ack("resent_late", "delivered").join();
+    back.ack("resent_late", "executed").join();
+
+    socket.awaitStatus("resent_late", "executed");
+    assertThat(fixture.auditedStatuses("resent_late")).containsExactly("accepted", "sent", "sent", "delivered", "executed");
+    String reason = fixture.database().withHandle(h -> h.createQuery(
+            "SELECT reason FROM command_events WHERE command_id = 'resent_late' ORDER BY at, event_seq OFFSET 2 LIMIT 1")
+        .mapTo(String.class).one());
+    assertThat(reason).isEqualTo("re_sent");
   }
 
   @Test
