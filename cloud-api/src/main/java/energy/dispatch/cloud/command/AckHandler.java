@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,16 +83,28 @@ public final class AckHandler {
     CommandStatus target = ack.status().commandStatus();
     Transition move = Transition.to(record.commandId(), target, actor, ack.status().isResult() ? "result" : null,
         ack.status().isResult() ? json : null);
-    return writer.submit(record.edgeId(), h -> CommandStore.apply(h, move)).thenCompose(moved -> {
-      if (moved) {
-        AUDIT.info("Command {} commandId={} edgeId={}", target.wire(), record.commandId(), record.edgeId());
-        sink.publish(new StatusChange(record.principal(), event(record, ack, target, null)));
-        delivery.release(record.edgeId(), record.commandId());
-        return CompletableFuture.completedFuture(null);
-      }
-      return ack.status().isResult() ? keepIfLate(record, ack, json, actor) : CompletableFuture.completedFuture(null);
-    });
+    // The edge's ack may overtake the broker's PUBACK: the command was sent, so record that first,
+    // and every history reads accepted, (queued,) sent, delivered, ...
+    Transition sent = new Transition(record.commandId(), Set.of(CommandStatus.ACCEPTED, CommandStatus.QUEUED),
+        CommandStatus.SENT, "cloud", "implied_by_ack", null);
+    return writer.submit(record.edgeId(), h -> new Moves(CommandStore.apply(h, sent), CommandStore.apply(h, move)))
+        .thenCompose(moves -> {
+          if (moves.sent()) {
+            sink.publish(new StatusChange(record.principal(), CommandStatusEvent.of(record.commandId(), record.edgeId(),
+                CommandStatus.SENT, clock.instant())));
+          }
+          if (moves.acked()) {
+            AUDIT.info("Command {} commandId={} edgeId={}", target.wire(), record.commandId(), record.edgeId());
+            sink.publish(new StatusChange(record.principal(), event(record, ack, target, null)));
+            delivery.release(record.edgeId(), record.commandId());
+            return CompletableFuture.completedFuture(null);
+          }
+          return ack.status().isResult() ? keepIfLate(record, ack, json, actor) : CompletableFuture.completedFuture(null);
+        });
   }
+
+  /** Which of the two guarded moves of an ack took place. */
+  private record Moves(boolean sent, boolean acked) {}
 
   private CompletableFuture<?> keepIfLate(CommandRecord record, Ack ack, JsonNode json, String actor) {
     return writer.submit(record.edgeId(), h -> CommandStore.recordLateResult(h, record.commandId(), json, actor)).thenAccept(kept -> {
