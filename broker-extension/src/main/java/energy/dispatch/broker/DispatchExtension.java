@@ -67,6 +67,10 @@ public final class DispatchExtension implements ExtensionMain {
       credentials = store;
       warnIfAllowAllIsEnabled(input);
       register(store, delay);
+      StalePresence.markDisconnectedEdgesOffline().exceptionally(e -> {
+        LOG.warn("Could not check retained edge states after start; an edge may show online until it reconnects", e);
+        return null;
+      });
       status.started();
       LOG.info("Dispatch broker extension started");
     } catch (RuntimeException e) {
