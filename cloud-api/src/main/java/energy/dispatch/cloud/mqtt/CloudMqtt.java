@@ -82,7 +82,9 @@ public final class CloudMqtt implements AutoCloseable {
    */
   public void connect(InboundHandler inboundHandler) {
     handler = inboundHandler;
-    client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::dispatch, true);
+    // ALL, not SUBSCRIBED: a resumed session delivers what the broker kept for this node before the
+    // client has subscribed again, and those messages (acks among them) must not be dropped.
+    client.publishes(MqttGlobalPublishFilter.ALL, this::dispatch, true);
     String where = settings.mqttHost() + ":" + settings.mqttPort();
     try {
       client.connectWith().cleanStart(false).sessionExpiryInterval(SESSION_EXPIRY_SECONDS).keepAlive(30)

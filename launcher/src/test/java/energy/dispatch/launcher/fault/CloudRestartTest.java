@@ -10,7 +10,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,10 +77,6 @@ class CloudRestartTest {
   }
 
   @Test
-  @Disabled("CloudMqtt.connect registers its handler with MqttGlobalPublishFilter.SUBSCRIBED: the acks the broker "
-      + "kept for the node's resumed session arrive before the new client subscribes, match no flow and are dropped "
-      + "('No publish flow registered'). Costs: every ack published while a node was down is lost; the command "
-      + "stays delivered until expires_at plus grace, or a sent one times out. Fix: MqttGlobalPublishFilter.ALL.")
   void commands_in_flight_when_the_cloud_dies_end_executed_once() {
     site.agent().start();
     await().atMost(PRESENCE).until(() -> node.api().edgeOnline(EDGE));
