@@ -105,6 +105,24 @@ class CliTest {
   }
 
   @Test
+  void send_without_a_value_refuses_instead_of_releasing_the_hold() {
+    Run run = dispatch("send", "--url", system.cloud().webSocketUrl(), "--token-file", adminToken.toString(),
+        "--edge", "site1_edge_prod", "--device", "bms_main", "--channel", "SetActivePower");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--value is required").contains("--value null");
+  }
+
+  @Test
+  void send_of_a_missing_json_file_names_the_file() {
+    Run run = dispatch("send", "--url", system.cloud().webSocketUrl(), "--token-file", adminToken.toString(),
+        "--json", "/no/such/command.json");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--json /no/such/command.json: no such readable file");
+  }
+
+  @Test
   void send_without_a_token_says_where_to_get_one() {
     Path missing = folder.resolve("no-such-token");
 
