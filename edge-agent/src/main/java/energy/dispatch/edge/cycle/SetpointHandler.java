@@ -55,6 +55,9 @@ final class SetpointHandler implements CommandHandler {
     }
   }
 
+  /** {@code limited_by} of a value the register could hold only to its resolution. */
+  static final String REGISTER_RESOLUTION = "register_resolution";
+
   private void write(Command command, SiteState site) {
     String channelKey = command.target().channelKey();
     double requested = command.value().asDouble();
@@ -79,18 +82,30 @@ final class SetpointHandler implements CommandHandler {
     }
     FaultPoints.reached(FaultPoints.AFTER_DEVICE_WRITE);
     site.inputs().put(channelKey, confirmed);
-    hold(command, site, channelKey, requested, limited);
+    hold(command, site, channelKey, requested, limited, confirmed);
   }
 
-  private void hold(Command command, SiteState site, String channelKey, double requested, Limited limited) {
+  private void hold(Command command, SiteState site, String channelKey, double requested, Limited limited,
+      double confirmed) {
     Instant now = clock.instant();
     int holdSeconds = command.holdSec() != null ? command.holdSec() : defaultHoldSeconds;
     Hold hold = new Hold(channelKey, command.commandId(), requested, now.plusSeconds(holdSeconds));
-    Ack ack = limited.changed()
-        ? Acks.executedLimited(command.commandId(), now, limited.appliedWatts(), limited.limitedBy().orElseThrow())
-        : Ack.executed(command.commandId(), now);
-    ledger.result(ack, changes -> changes.putHold(hold));
+    ledger.result(executedAck(command.commandId(), now, limited, confirmed), changes -> changes.putHold(hold));
     site.holds().put(hold);
+  }
+
+  /**
+   * The ack tells what the device holds: a safety limit, or a register that cannot hold the exact
+   * value (its resolution), changes it, and the ack then says so.
+   */
+  private static Ack executedAck(String commandId, Instant now, Limited limited, double confirmed) {
+    if (limited.changed()) {
+      return Acks.executedLimited(commandId, now, confirmed, limited.limitedBy().orElseThrow());
+    }
+    if (Double.compare(confirmed, limited.appliedWatts()) != 0) {
+      return Acks.executedLimited(commandId, now, confirmed, REGISTER_RESOLUTION);
+    }
+    return Ack.executed(commandId, now);
   }
 
   private void release(Command command, SiteState site) {

@@ -215,6 +215,20 @@ class CycleReplayTest {
   }
 
   @Test
+  void a_setpoint_the_register_holds_only_rounded_is_acked_with_the_value_it_holds() {
+    SiteModel model = new SiteModel(200_000, 50_000, 100_000, 50);
+    start(model);
+    edge.gateway.roundSetpointTo(1.0);
+    edge.send(edge.commands.setpoint("sp-half", 0.5));
+    edge.step();
+
+    Ack result = edge.resultFor("sp-half");
+    assertThat(result.status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(result.appliedValue().asDouble()).isEqualTo(1.0);
+    assertThat(result.limitedBy()).isEqualTo("register_resolution");
+  }
+
+  @Test
   void a_setpoint_above_the_batterys_charge_power_is_limited_to_it() {
     SiteModel model = new SiteModel(200_000, 50_000, 100_000, 50);
     start(model);

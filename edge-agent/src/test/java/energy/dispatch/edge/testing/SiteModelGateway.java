@@ -27,6 +27,7 @@ public final class SiteModelGateway implements DeviceGateway {
   private volatile boolean crashAfterNextWrite;
   private volatile Runnable beforeRead = () -> {};
   private volatile RuntimeException throwOnNextWrite;
+  private volatile double setpointStepWatts;
 
   public SiteModelGateway(SiteModel model) {
     this.model = model;
@@ -50,6 +51,11 @@ public final class SiteModelGateway implements DeviceGateway {
   }
 
   /** The next write throws this, as a defective adapter would; whether it reached the device is unknown. */
+  /** Makes the setpoint register hold only multiples of {@code stepWatts}, as a real register's resolution does. */
+  public void roundSetpointTo(double stepWatts) {
+    this.setpointStepWatts = stepWatts;
+  }
+
   public void throwOnNextWrite(RuntimeException failure) {
     this.throwOnNextWrite = failure;
   }
@@ -115,7 +121,8 @@ public final class SiteModelGateway implements DeviceGateway {
       failNextWrite = null;
       throw new DeviceException(failure);
     }
-    model.setSetpointWatts(value);
+    double step = setpointStepWatts;
+    model.setSetpointWatts(step > 0 ? Math.round(value / step) * step : value);
     setpointWrites.incrementAndGet();
     if (crashAfterNextWrite) {
       crashAfterNextWrite = false;
