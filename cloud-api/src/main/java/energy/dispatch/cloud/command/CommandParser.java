@@ -1,6 +1,7 @@
 package energy.dispatch.cloud.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.schema.Command;
 import energy.dispatch.schema.ErrorCode;
@@ -44,6 +45,7 @@ public final class CommandParser {
       throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, "the command does not match the schema: "
           + String.join("; ", violations.subList(0, Math.min(5, violations.size()))));
     }
+    requireNoNul(json, "$");
     for (String cloudField : List.of("accepted_at", "expires_at")) {
       if (json.has(cloudField)) {
         throw new RefusalException(ErrorCode.SCHEMA_VIOLATION,
@@ -52,9 +54,48 @@ public final class CommandParser {
     }
     try {
       return Json.mapper().treeToValue(json, Command.class);
+    } catch (JsonMappingException e) {
+      throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, fieldPath(e)
+          + " is out of range or of the wrong type; see command.schema.json", e);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, "the command cannot be read: " + e.getMessage(), e);
+      throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, "the command cannot be read as a command; see "
+          + "command.schema.json", e);
     }
+  }
+
+  /**
+   * PostgreSQL cannot store the NUL character in text or jsonb, so a string (or key) holding one is
+   * refused here, naming the field, rather than failing at the record as if the store were down.
+   */
+  static void requireNoNul(JsonNode node, String path) {
+    if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
+      throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, path + " contains the NUL character (\\u0000), "
+          + "which is not allowed in any text; remove it");
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        requireNoNul(node.get(i), path + "[" + i + "]");
+      }
+    }
+    node.fieldNames().forEachRemaining(name -> {
+      if (name.indexOf('\0') >= 0) {
+        throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, path + " has a field name containing the NUL "
+            + "character (\\u0000), which is not allowed; remove it");
+      }
+      requireNoNul(node.get(name), path + "." + name);
+    });
+  }
+
+  private static String fieldPath(JsonMappingException e) {
+    StringBuilder path = new StringBuilder("$");
+    for (JsonMappingException.Reference step : e.getPath()) {
+      if (step.getFieldName() != null) {
+        path.append('.').append(step.getFieldName());
+      } else if (step.getIndex() >= 0) {
+        path.append('[').append(step.getIndex()).append(']');
+      }
+    }
+    return path.length() == 1 ? "a field of the command" : path.toString();
   }
 
   /** The command id and edge id as far as they can be read, for answering a refusal. */
@@ -63,6 +104,8 @@ public final class CommandParser {
     for (String step : path) {
       node = node == null ? null : node.get(step);
     }
-    return node != null && node.isTextual() && node.asText().length() <= 128 ? node.asText() : null;
+    // a NUL would make the refusal's own audit row unstorable
+    return node != null && node.isTextual() && node.asText().length() <= 128 && node.asText().indexOf('\0') < 0
+        ? node.asText() : null;
   }
 }
