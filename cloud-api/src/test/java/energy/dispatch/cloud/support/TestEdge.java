@@ -79,6 +79,9 @@ public final class TestEdge implements AutoCloseable {
   }
 
   private void onCommand(Mqtt5Publish publish) {
+    if (!publish.getTopic().toString().equals(Topics.commands(edgeId))) {
+      return;
+    }
     JsonNode command;
     try {
       command = Json.mapper().readTree(publish.getPayloadAsBytes());
