@@ -19,12 +19,25 @@ public record CommandStatusEvent(
     JsonNode appliedValue,
     String limitedBy,
     Instant expiresAt,
-    Boolean late) {
+    Boolean late,
+    Long retryAfterSec) {
 
   public static final String TYPE = "command_status";
 
   public CommandStatusEvent {
     type = TYPE;
+  }
+
+  /** Without {@code retry_after_sec}, which only a {@code rate_limited} refusal carries. */
+  public CommandStatusEvent(String type, String commandId, String edgeId, CommandStatus status, Instant at,
+      ErrorDetail error, JsonNode appliedValue, String limitedBy, Instant expiresAt, Boolean late) {
+    this(type, commandId, edgeId, status, at, error, appliedValue, limitedBy, expiresAt, late, null);
+  }
+
+  /** The same event telling the client to wait {@code seconds} before trying again. */
+  public CommandStatusEvent withRetryAfterSec(long seconds) {
+    return new CommandStatusEvent(type, commandId, edgeId, status, at, error, appliedValue, limitedBy, expiresAt, late,
+        seconds);
   }
 
   public static CommandStatusEvent of(String commandId, String edgeId, CommandStatus status, Instant at) {

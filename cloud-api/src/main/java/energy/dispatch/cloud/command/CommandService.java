@@ -112,7 +112,8 @@ public final class CommandService {
               : refuse(principal, command.commandId(), command.edgeId(), storeFailure(error), now))
           .thenCompose(answer -> answer);
     } catch (RefusalException e) {
-      return refuse(principal, command.commandId(), command.edgeId(), e.error(), now);
+      return refuse(principal, command.commandId(), command.edgeId(), e.error(), now)
+          .thenApply(refused -> withRetryAfter(refused, e.retryAfterSec()));
     } catch (RuntimeException e) {
       LoggerFactory.getLogger(CommandService.class).error("Checking a command failed commandId={} edgeId={}",
           command.commandId(), command.edgeId(), e);
@@ -144,7 +145,8 @@ public final class CommandService {
   private void requireRate(String principal, Command command) {
     Decision decision = rateLimiter.check(principal, command.edgeId(), command.priority());
     if (!decision.isAllowed()) {
-      throw new RefusalException(decision.errorCode(), decision.message());
+      throw new RefusalException(decision.errorCode(), decision.message(),
+          decision.isRateLimited() ? decision.retryAfterSeconds() : null);
     }
   }
 
@@ -224,6 +226,12 @@ public final class CommandService {
    */
   public CompletableFuture<Submission> refuseUnread(String principal, String commandId, ErrorDetail error) {
     return refuse(principal, commandId, null, error, clock.instant());
+  }
+
+  private static Submission withRetryAfter(Submission submission, Long retryAfterSec) {
+    return submission instanceof Submission.Refused refused && retryAfterSec != null
+        ? new Submission.Refused(refused.error(), refused.commandId(), refused.edgeId(), refused.at(), retryAfterSec)
+        : submission;
   }
 
   /** Audits the refusal, then answers it (the audit row is committed before the client hears of it). */

@@ -21,11 +21,21 @@ public sealed interface Submission {
     }
   }
 
-  /** The command was never accepted; {@code commandId} and {@code edgeId} are null when unreadable. */
-  record Refused(ErrorDetail error, String commandId, String edgeId, Instant at) implements Submission {
+  /**
+   * The command was never accepted; {@code commandId} and {@code edgeId} are null when unreadable,
+   * {@code retryAfterSec} is set only when waiting that long lets it through ({@code rate_limited}).
+   */
+  record Refused(ErrorDetail error, String commandId, String edgeId, Instant at, Long retryAfterSec)
+      implements Submission {
+
+    public Refused(ErrorDetail error, String commandId, String edgeId, Instant at) {
+      this(error, commandId, edgeId, at, null);
+    }
+
     @Override
     public CommandStatusEvent answer() {
-      return CommandStatusEvent.refused(commandId, edgeId, error, at);
+      CommandStatusEvent refused = CommandStatusEvent.refused(commandId, edgeId, error, at);
+      return retryAfterSec == null ? refused : refused.withRetryAfterSec(retryAfterSec);
     }
   }
 }

@@ -47,6 +47,10 @@ public record Decision(Outcome outcome, Duration retryAfter, String message) {
     return outcome == Outcome.ALLOWED;
   }
 
+  public boolean isRateLimited() {
+    return outcome == Outcome.RATE_LIMITED;
+  }
+
   /** Whole seconds to wait, rounded up (at least 1 when rate limited); 0 when allowed or the store is down. */
   public long retryAfterSeconds() {
     return outcome == Outcome.RATE_LIMITED ? wholeSecondsUp(retryAfter) : 0;

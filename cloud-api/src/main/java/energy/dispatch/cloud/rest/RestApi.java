@@ -95,6 +95,9 @@ public final class RestApi {
     String body = ctx.body();
     ctx.future(() -> commands.submit(principal, body).thenAccept(submission -> {
       if (submission instanceof Submission.Refused refused) {
+        if (refused.retryAfterSec() != null) {
+          ctx.header("Retry-After", Long.toString(refused.retryAfterSec()));
+        }
         error(ctx, HttpStatuses.of(refused.error().code()), refused.error());
       } else if (submission instanceof Submission.Accepted accepted) {
         ctx.status(accepted.resubmission() ? 200 : 202).json(CommandView.of(accepted.record(), null));
