@@ -157,7 +157,7 @@ public record CloudSettings(
         .mqttHost(read.text("DISPATCH_MQTT_HOST", "127.0.0.1"))
         .mqttPort(read.integer("DISPATCH_MQTT_PORT", 1883))
         .mqttSecret(env.get("DISPATCH_CLOUD_MQTT_SECRET"))
-        .nodeId(read.text("DISPATCH_NODE_ID", defaultNodeId()))
+        .nodeId(read.text("DISPATCH_NODE_ID", installationNodeId(env)))
         .demoMode(Boolean.parseBoolean(read.text("DISPATCH_DEMO", "false")))
         .deliveryTimeout(Duration.ofSeconds(read.integer("DISPATCH_DELIVERY_TIMEOUT_SEC", 10)))
         .defaultExpiry(Duration.ofSeconds(read.integer("DISPATCH_DEFAULT_EXPIRY_SEC", 86_400)))
@@ -220,6 +220,28 @@ public record CloudSettings(
     int at = redisUrl.lastIndexOf('@');
     int scheme = redisUrl.indexOf("://");
     return at < 0 || scheme < 0 ? redisUrl : redisUrl.substring(0, scheme + 3) + "***" + redisUrl.substring(at);
+  }
+
+  /**
+   * The node id of this installation when none is set: the host name and the HTTP port, so a node
+   * restarted on the same machine resumes its own MQTT session instead of leaving a dead one behind.
+   * A node on "any free port" (0) has no stable identity and gets a random id.
+   */
+  static String installationNodeId(Map<String, String> env) {
+    String port = env.getOrDefault("DISPATCH_HTTP_PORT", "8080").trim();
+    if (port.equals("0")) {
+      return defaultNodeId();
+    }
+    String host = env.getOrDefault("HOSTNAME", "").trim();
+    if (host.isEmpty()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "unknown-host";
+      }
+    }
+    String safe = (host + "-" + port).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    return "node-" + safe.substring(0, Math.min(safe.length(), 60));
   }
 
   private static String defaultNodeId() {

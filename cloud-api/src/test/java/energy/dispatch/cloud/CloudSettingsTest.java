@@ -67,4 +67,25 @@ class CloudSettingsTest {
 
     assertThat(settings.toString()).doesNotContain(SECRET, "dbpassword", "redispassword", "mqttsecret");
   }
+
+  @Test
+  void the_default_node_id_is_the_same_on_every_start_of_one_installation() {
+    Map<String, String> env = Map.of("DATABASE_URL", "postgresql://u@h/d", "DISPATCH_JWT_SECRET", SECRET,
+        "HOSTNAME", "Cloud-1.example", "DISPATCH_HTTP_PORT", "8081");
+
+    String first = CloudSettings.fromEnvironment(env).nodeId();
+    String second = CloudSettings.fromEnvironment(env).nodeId();
+
+    assertThat(first).isEqualTo(second).isEqualTo("node-cloud-1-example-8081");
+  }
+
+  @Test
+  void a_set_node_id_wins_and_a_node_on_any_free_port_gets_its_own() {
+    Map<String, String> anyPort = Map.of("DATABASE_URL", "postgresql://u@h/d", "DISPATCH_JWT_SECRET", SECRET,
+        "HOSTNAME", "cloud-1", "DISPATCH_HTTP_PORT", "0");
+
+    assertThat(CloudSettings.fromEnvironment(anyPort).nodeId()).isNotEqualTo(CloudSettings.fromEnvironment(anyPort).nodeId());
+    assertThat(CloudSettings.fromEnvironment(Map.of("DATABASE_URL", "postgresql://u@h/d", "DISPATCH_JWT_SECRET", SECRET,
+        "DISPATCH_NODE_ID", "eu-1")).nodeId()).isEqualTo("eu-1");
+  }
 }

@@ -37,7 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class CloudMqtt implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CloudMqtt.class);
-  private static final long SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
+  /**
+   * Long enough to ride out a restart (the node id is stable per installation, so the restarted
+   * node resumes its session and the acks kept for it), short enough that a node gone for good
+   * stops being a member of the shared ack subscription within minutes.
+   */
+  private static final long SESSION_EXPIRY_SECONDS = 300;
   /** The user property the broker extension stamps with the authenticated principal (MqttPrincipal.USER_PROPERTY). */
   private static final String PRINCIPAL_PROPERTY = "dispatch-principal";
   private static final String STATE_FILTER = Topics.EDGES + "+/state";
