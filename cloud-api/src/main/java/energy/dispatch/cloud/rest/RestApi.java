@@ -18,6 +18,8 @@ import energy.dispatch.schema.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -33,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class RestApi {
 
   static final String PRINCIPAL = "principal";
+  private static final String BODY = "dispatch.body";
   private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
 
   private final CloudSettings settings;
@@ -62,6 +65,7 @@ public final class RestApi {
     });
     app.get("/health", this::health);
     app.before("/api/v1/*", this::authenticate);
+    app.before("/api/v1/*", this::readBodyCapped);
     app.post("/api/v1/commands", this::submit);
     app.get("/api/v1/commands", this::search);
     app.get("/api/v1/commands/{id}", this::get);
@@ -75,6 +79,51 @@ public final class RestApi {
     }
     String principal = verifier.verify(BearerToken.from(ctx.header("Authorization"))).principal();
     ctx.attribute(PRINCIPAL, principal);
+  }
+
+  /**
+   * Reads the body of every request that may carry one, at most {@code DISPATCH_MAX_PAYLOAD_BYTES}
+   * of it as it streams: a chunked body has no length to check up front, and reading it whole
+   * before refusing it would let one request fill the memory.
+   */
+  private void readBodyCapped(Context ctx) throws IOException {
+    String method = ctx.method().name();
+    if (!method.equals("POST") && !method.equals("PUT") && !method.equals("PATCH") && !method.equals("DELETE")) {
+      return;
+    }
+    int max = settings.maxPayloadBytes();
+    if (ctx.req().getContentLengthLong() > max) {
+      throw tooLarge(ctx, max);
+    }
+    byte[] bytes = ctx.req().getInputStream().readNBytes(max + 1);
+    if (bytes.length > max) {
+      throw tooLarge(ctx, max);
+    }
+    ctx.attribute(BODY, new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Answers 413 at once and closes the connection: Jetty would otherwise read (and discard) the
+   * rest of a chunked body to keep the connection, however large. A client still sending may see
+   * the connection reset instead of the answer.
+   */
+  private static ApiException tooLarge(Context ctx, int max) throws IOException {
+    ErrorDetail error = ErrorDetail.of(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + max + " bytes");
+    ctx.res().setStatus(413);
+    ctx.res().setHeader("Connection", "close");
+    ctx.res().setContentType("application/json");
+    byte[] body = Json.mapper().writeValueAsBytes(Map.of("error", error));
+    ctx.res().setContentLength(body.length);
+    ctx.res().getOutputStream().write(body);
+    ctx.res().flushBuffer();
+    org.eclipse.jetty.server.Request.getBaseRequest(ctx.req()).getHttpChannel().getEndPoint().close();
+    return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, error.message());
+  }
+
+  /** The body read by {@link #readBodyCapped}; empty when there was none. */
+  static String body(Context ctx) {
+    String body = ctx.attribute(BODY);
+    return body == null ? "" : body;
   }
 
   static String principal(Context ctx) {
@@ -92,7 +141,7 @@ public final class RestApi {
 
   private void submit(Context ctx) {
     String principal = principal(ctx);
-    String body = ctx.body();
+    String body = body(ctx);
     ctx.future(() -> commands.submit(principal, body).thenAccept(submission -> {
       if (submission instanceof Submission.Refused refused) {
         if (refused.retryAfterSec() != null) {
@@ -161,7 +210,7 @@ public final class RestApi {
 
   static JsonNode readBody(Context ctx) {
     try {
-      JsonNode json = Json.mapper().readTree(ctx.body());
+      JsonNode json = Json.mapper().readTree(body(ctx));
       if (json == null || !json.isObject()) {
         throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "the body must be a JSON object");
       }

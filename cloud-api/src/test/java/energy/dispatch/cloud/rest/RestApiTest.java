@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestApiTest {
@@ -80,6 +82,45 @@ class RestApiTest {
     assertError(fixture.call("GET", "/api/v1/commands/nobody_knows", operator, null), 404, "unknown_command");
     assertError(fixture.call("POST", "/api/v1/commands", operator, "{\"pad\": \"" + "x".repeat(70_000) + "\"}"), 413,
         "payload_too_large");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"POST, /api/v1/commands", "POST, /api/v1/admin/grants", "PUT, /api/v1/admin/edges/site1_edge_prod/config"})
+  void a_chunked_body_is_cut_off_at_the_limit_not_read_whole(String method, String path) throws Exception {
+    long offered = 100L * 1024 * 1024;
+    java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+    java.io.InputStream endless = new java.io.InputStream() {
+      @Override
+      public int read() {
+        return taken.getAndIncrement() < offered ? 'x' : -1;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) {
+        long left = offered - taken.get();
+        if (left <= 0) {
+          return -1;
+        }
+        int n = (int) Math.min(length, left);
+        java.util.Arrays.fill(buffer, offset, offset + n, (byte) 'x');
+        taken.addAndGet(n);
+        return n;
+      }
+    };
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + fixture.cloud().httpPort() + path))
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+        .method(method, java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> endless)).build();
+
+    try {
+      HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(request,
+          HttpResponse.BodyHandlers.ofString());
+      assertError(answer, 413, "payload_too_large");
+    } catch (java.io.IOException closedWhileSending) {
+      // the server answered 413 and closed the connection while the client was still sending
+    }
+    assertThat(taken.get()).isLessThan(offered / 4);
   }
 
   @Test
