@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import energy.dispatch.cloud.auth.VerifiedToken;
 import energy.dispatch.schema.Json;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
@@ -68,6 +69,17 @@ final class DashboardSocket {
       LOG.error("Cannot serialize a message for socket {}", id, e);
       return false;
     }
+  }
+
+  /** Sends a message built at its turn in the queue (see {@link SendQueue#sendSnapshot}). */
+  boolean sendSnapshot(Supplier<Object> snapshot) {
+    return queue.sendSnapshot(() -> {
+      try {
+        return Json.mapper().writeValueAsString(snapshot.get());
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot serialize a snapshot for socket " + id, e);
+      }
+    });
   }
 
   void close(String reason) {

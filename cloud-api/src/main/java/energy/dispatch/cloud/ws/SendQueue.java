@@ -2,9 +2,14 @@ package energy.dispatch.cloud.ws;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.api.WriteCallback;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serializes the messages to one socket: at most one write in progress, the rest waiting in a
@@ -15,7 +20,14 @@ final class SendQueue {
 
   private final Session session;
   private final int limit;
-  private final Deque<String> waiting = new ArrayDeque<>();
+  /** Computes snapshots off Jetty's threads: a snapshot may read the database. */
+  private static final ExecutorService SNAPSHOTS = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "dispatch-ws-snapshot");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private final Deque<Supplier<String>> waiting = new ArrayDeque<>();
   private boolean writing;
   private boolean closed;
 
@@ -26,6 +38,19 @@ final class SendQueue {
 
   /** Queues a text frame; false when the socket was closed (now, for overflow, or before). */
   boolean send(String text) {
+    return enqueue(new Fixed(text));
+  }
+
+  /**
+   * Queues a message computed only at its turn, once every message queued before it was written:
+   * a snapshot of state taken then is never older than what the client already received (each
+   * status push is queued after its commit). False when the socket was closed.
+   */
+  boolean sendSnapshot(Supplier<String> snapshot) {
+    return enqueue(snapshot);
+  }
+
+  private boolean enqueue(Supplier<String> message) {
     boolean overflow = false;
     synchronized (this) {
       if (closed) {
@@ -36,7 +61,7 @@ final class SendQueue {
         closed = true;
         waiting.clear();
       } else if (writing) {
-        waiting.add(text);
+        waiting.add(message);
         return true;
       } else {
         writing = true;
@@ -46,11 +71,26 @@ final class SendQueue {
       session.close(StatusCode.POLICY_VIOLATION, "send queue overflow: the client reads too slowly");
       return false;
     }
-    write(text);
+    write(message);
     return true;
   }
 
-  private void write(String text) {
+  private void write(Supplier<String> message) {
+    if (message instanceof Fixed fixed) {
+      writeText(fixed.text());
+      return;
+    }
+    CompletableFuture.supplyAsync(message, SNAPSHOTS).whenComplete((text, error) -> {
+      if (error != null) {
+        LoggerFactory.getLogger(SendQueue.class).error("A snapshot for a socket failed; skipping it", error);
+        next();
+      } else {
+        writeText(text);
+      }
+    });
+  }
+
+  private void writeText(String text) {
     session.getRemote().sendString(text, new WriteCallback() {
       @Override
       public void writeSuccess() {
@@ -68,15 +108,23 @@ final class SendQueue {
   }
 
   private void next() {
-    String text;
+    Supplier<String> message;
     synchronized (this) {
-      text = waiting.poll();
-      if (text == null) {
+      message = waiting.poll();
+      if (message == null) {
         writing = false;
         return;
       }
     }
-    write(text);
+    write(message);
+  }
+
+  /** A message whose text is known when queued. */
+  private record Fixed(String text) implements Supplier<String> {
+    @Override
+    public String get() {
+      return text;
+    }
   }
 
   synchronized void markClosed() {

@@ -148,9 +148,12 @@ public final class WsEndpoint implements AutoCloseable {
     } else if (type.equals("cancel")) {
       cancel(socket, principal, textAt(json, "command_id"));
     } else if (type.equals("open_commands")) {
-      ObjectNode reply = Json.mapper().createObjectNode().put("type", "open_commands");
-      reply.set("commands", Json.mapper().valueToTree(commands.openCommands(principal)));
-      socket.send(reply);
+      // read at its turn in the socket's queue, so it is never older than a push sent before it
+      socket.sendSnapshot(() -> {
+        ObjectNode reply = Json.mapper().createObjectNode().put("type", "open_commands");
+        reply.set("commands", Json.mapper().valueToTree(commands.openCommands(principal)));
+        return reply;
+      });
     } else {
       socket.send(error(ErrorDetail.of(ErrorCode.UNKNOWN_MESSAGE_TYPE, "unknown message type '" + type
           + "'; send a command object, or type auth, cancel or open_commands")));

@@ -274,6 +274,33 @@ class DeliveryTest {
     assertThat(open.path("commands")).extracting(c -> c.path("status").asText()).containsOnly("queued");
   }
 
+  @Test
+  void open_commands_never_answers_a_state_older_than_what_the_socket_already_received() {
+    TestSocket socket = start();
+    int rounds = 40;
+    for (int i = 0; i < rounds; i++) {
+      socket.send(modeChange("snapshot_" + i, "normal"));
+      socket.send("{\"type\": \"open_commands\"}");
+    }
+
+    await().until(() -> socket.messages().stream().filter(m -> m.path("type").asText().equals("open_commands")).count()
+        == rounds);
+    java.util.Map<String, String> seen = new java.util.HashMap<>();
+    for (JsonNode message : socket.messages()) {
+      if (message.path("type").asText().equals("command_status")) {
+        seen.put(message.path("command_id").asText(), message.path("status").asText());
+      } else if (message.path("type").asText().equals("open_commands")) {
+        for (JsonNode open : message.path("commands")) {
+          String before = seen.get(open.path("command_id").asText());
+          assertThat(before == null || !before.equals("queued") || open.path("status").asText().equals("queued"))
+              .as("%s was already pushed as %s but open_commands answered %s", open.path("command_id").asText(),
+                  before, open.path("status").asText())
+              .isTrue();
+        }
+      }
+    }
+  }
+
   private static String setpoint(String id, String channel, int value, String priority) {
     return """
         {"command_id": "%s", "command_type": "setpoint", "priority": "%s",
