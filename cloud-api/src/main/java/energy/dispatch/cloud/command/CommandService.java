@@ -302,6 +302,9 @@ public final class CommandService {
   }
 
   private Optional<CommandRecord> visible(String principal, String commandId) {
+    if (commandId.indexOf('\0') >= 0) {
+      return Optional.empty(); // no stored id holds a NUL, and PostgreSQL refuses one as a parameter
+    }
     return store.find(commandId).filter(record -> mayView(principal, record));
   }
 

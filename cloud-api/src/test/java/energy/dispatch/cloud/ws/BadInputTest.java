@@ -168,6 +168,18 @@ class BadInputTest {
   }
 
   @Test
+  void a_cancel_of_an_id_holding_a_nul_is_an_unknown_command() {
+    int before = socket.messages().size();
+
+    socket.send("{\"type\": \"cancel\", \"command_id\": \"a\\u0000b\"}");
+
+    JsonNode answer = await().until(() -> socket.messages().stream().skip(before)
+        .filter(m -> m.has("error")).findFirst().orElse(null), m -> m != null);
+    assertThat(answer.path("error").path("code").asText()).isEqualTo("unknown_command");
+    assertStillWorks("after_nul_cancel");
+  }
+
+  @Test
   void an_unknown_message_type_is_answered_and_the_socket_stays_open() {
     socket.send("{\"type\": \"subscribe_everything\"}");
 
