@@ -89,11 +89,13 @@ public final class LifecycleSweeper implements AutoCloseable {
       delivery.release(moved.edgeId(), moved.commandId());
     }
     for (CommandRecord stuck : store.stuckAccepted(STUCK_AFTER)) {
-      // Still being moved by this node (its queued or superseded waits in the writer), or already in
-      // Redis's outbox or flight: handing it on again would resurrect a superseded setpoint.
+      // Still being moved by this node (its queued or superseded waits in the writer): handing it on
+      // again would resurrect a superseded setpoint. A command only in Redis's flight set is handed on:
+      // a node that died between taking it in flight and publishing it leaves it there, and nobody
+      // else would ever send it.
       // TODO: a command another live node holds between its commit and its first Redis write is
       //  still handed on twice after 5 s; the edge dedupes the re-publish, supersession may not hold.
-      if (delivery.isHandling(stuck.commandId()) || state.isHandedOn(stuck.edgeId(), stuck.commandId())) {
+      if (delivery.isHandling(stuck.commandId())) {
         continue;
       }
       LOG.info("Handing on a command accepted but never queued or sent commandId={} edgeId={}", stuck.commandId(),

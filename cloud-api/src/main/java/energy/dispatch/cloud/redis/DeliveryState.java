@@ -109,11 +109,6 @@ public final class DeliveryState {
     redis.srem(keys.inFlight(edgeId), commandId);
   }
 
-  /** True when the command waits in the edge's outbox or is in flight: some node handed it on. */
-  public boolean isHandedOn(String edgeId, String commandId) {
-    return redis.zscore(keys.outbox(edgeId), commandId) != null || isInFlight(edgeId, commandId);
-  }
-
   public boolean isInFlight(String edgeId, String commandId) {
     return redis.sismember(keys.inFlight(edgeId), commandId);
   }
