@@ -121,7 +121,7 @@ public final class CloudApi implements AutoCloseable {
         recent, clock);
     mqtt.takeServiceRequests(new OptimizerIngress(commands, routes, sink, settings));
     LifecycleSweeper sweeper = push(resources, new LifecycleSweeper(settings, store, state, delivery, sink, clock,
-        presenceRefresh));
+        presenceRefresh, mqtt::connectedFor));
     sweeper.start();
 
     JwtVerifier verifier = verifier(settings, clock);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ public final class LifecycleSweeper implements AutoCloseable {
   private final StatusSink sink;
   private final Clock clock;
   private final Runnable presenceRefresh;
+  private final Supplier<Duration> brokerConnectedFor;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "dispatch-sweeper");
     thread.setDaemon(true);
@@ -40,8 +42,12 @@ public final class LifecycleSweeper implements AutoCloseable {
   });
   private long ticks;
 
+  /**
+   * @param presenceRefresh reads every edge's retained state again
+   * @param brokerConnectedFor how long this node's broker connection has lasted
+   */
   public LifecycleSweeper(CloudSettings settings, CommandStore store, DeliveryState state, Delivery delivery,
-      StatusSink sink, Clock clock, Runnable presenceRefresh) {
+      StatusSink sink, Clock clock, Runnable presenceRefresh, Supplier<Duration> brokerConnectedFor) {
     this.settings = settings;
     this.store = store;
     this.state = state;
@@ -49,6 +55,7 @@ public final class LifecycleSweeper implements AutoCloseable {
     this.sink = sink;
     this.clock = clock;
     this.presenceRefresh = presenceRefresh;
+    this.brokerConnectedFor = brokerConnectedFor;
   }
 
   /** Rebuilds Redis if it is empty, then runs the timers. */
@@ -70,6 +77,13 @@ public final class LifecycleSweeper implements AutoCloseable {
   }
 
   private void timeouts() {
+    // An ack sent while no node was connected waits in the broker, and an edge back online has its
+    // sent commands re-published with a fresh timer. Until this node has listened for a whole
+    // timeout, a sent_at older than that proves nothing against the edge; a node connected all
+    // along claims meanwhile.
+    if (brokerConnectedFor.get().compareTo(settings.deliveryTimeout()) < 0) {
+      return;
+    }
     for (Moved moved : store.claimTimeouts(settings.deliveryTimeout())) {
       LOG.warn("Command timed out commandId={} edgeId={}", moved.commandId(), moved.edgeId());
       push(moved);

@@ -15,6 +15,7 @@ import energy.dispatch.cloud.internal.StartupException;
 import energy.dispatch.cloud.internal.StripedExecutor;
 import energy.dispatch.schema.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,7 @@ public final class CloudMqtt implements AutoCloseable {
    * stops being a member of the shared ack subscription within minutes.
    */
   private static final long SESSION_EXPIRY_SECONDS = 300;
+  private static final long NOT_CONNECTED = Long.MIN_VALUE;
   /** The user property the broker extension stamps with the authenticated principal (MqttPrincipal.USER_PROPERTY). */
   private static final String PRINCIPAL_PROPERTY = "dispatch-principal";
   private static final String STATE_FILTER = Topics.EDGES + "+/state";
@@ -55,6 +58,8 @@ public final class CloudMqtt implements AutoCloseable {
   private final AtomicBoolean everConnected = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicInteger failedAttempts = new AtomicInteger();
+  /** System.nanoTime() of the current connection's start, or NOT_CONNECTED. */
+  private final AtomicLong connectedSinceNanos = new AtomicLong(NOT_CONNECTED);
   private volatile InboundHandler handler;
   /** Optimizer requests wait here until the node can take them (a resumed session delivers at once). */
   private final CompletableFuture<Function<OptimizerIngress.Request, CompletionStage<?>>> serviceHandler =
@@ -185,6 +190,15 @@ public final class CloudMqtt implements AutoCloseable {
     return client.getState() == MqttClientState.CONNECTED;
   }
 
+  /**
+   * How long this node's current broker connection has lasted: for that long it could hear every
+   * ack an edge sent. Zero while disconnected.
+   */
+  public Duration connectedFor() {
+    long since = connectedSinceNanos.get();
+    return since == NOT_CONNECTED ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+  }
+
   private void dispatch(Mqtt5Publish publish) {
     String topic = publish.getTopic().toString();
     Optional<String> service = Topics.serviceOf(topic);
@@ -254,6 +268,7 @@ public final class CloudMqtt implements AutoCloseable {
   }
 
   private void onConnected() {
+    connectedSinceNanos.set(System.nanoTime());
     failedAttempts.set(0);
     if (everConnected.get()) {
       LOG.info("Reconnected to the broker");
@@ -265,6 +280,7 @@ public final class CloudMqtt implements AutoCloseable {
   }
 
   private void onDisconnected(MqttClientDisconnectedContext context) {
+    connectedSinceNanos.set(NOT_CONNECTED);
     if (closing.get() || !everConnected.get()) {
       return;
     }

@@ -7,22 +7,28 @@ import energy.dispatch.launcher.fault.FaultSystem.CloudNode;
 import energy.dispatch.launcher.fault.FaultSystem.EdgeSite;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Invariant 2 against the broker dying: the broker process is SIGKILLed right after a command was
- * accepted, another command is accepted while it is down, and it starts again on the same data
- * folder. The cloud and the edge reconnect by themselves and both commands execute once.
+ * Invariants 2 and 4 against the broker dying: the broker process is SIGKILLed right after a
+ * command was accepted, another command is accepted while it is down, and it starts again on the
+ * same data folder. The cloud and the edge reconnect by themselves and both commands execute once.
+ * A command the broker held for the edge when it died is not timed out for the outage: no ack could
+ * reach the cloud meanwhile.
  */
 @Tag("fault")
 class BrokerRestartTest {
 
   static final String EDGE = "site1_edge_broker_restart";
   static final Duration PRESENCE = Duration.ofSeconds(30);
+  /** The cloud's default delivery timeout, with a margin for the sweeper's period. */
+  static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(12);
 
   @TempDir
   static Path folder;
@@ -34,7 +40,7 @@ class BrokerRestartTest {
   @BeforeAll
   static void startSystem() {
     system = FaultSystem.create(folder, "BrokerRestartTest");
-    site = system.addEdge(EDGE, false);
+    site = system.addEdge(EDGE, true);
     system.startBroker();
     node = system.startCloud("node-1");
     audit = new CommandAudit(system.database());
@@ -46,6 +52,11 @@ class BrokerRestartTest {
     if (system != null) {
       system.close();
     }
+  }
+
+  @AfterEach
+  void linkBack() {
+    site.link().restore();
   }
 
   @Test
@@ -65,5 +76,27 @@ class BrokerRestartTest {
     assertThat(node.api().submit(batch.setpoint("after-broker-restart", WritableChannel.PV_LIMIT, 600))
         .accepted()).isTrue();
     batch.assertAllExecutedOnce();
+  }
+
+  @Test
+  void a_command_held_by_the_broker_through_an_outage_longer_than_the_delivery_timeout_executes_without_a_timeout() {
+    await().atMost(PRESENCE).until(() -> node.api().edgeOnline(EDGE));
+    site.link().stall();
+    Batch batch = new Batch(site, audit);
+    assertThat(node.api().submit(batch.setpoint("held-through-outage", WritableChannel.REACTIVE_POWER, 600))
+        .accepted()).isTrue();
+    await().atMost(PRESENCE).until(() -> audit.find("held-through-outage").map(r -> r.status().equals("sent"))
+        .orElse(false));
+    Instant sentAt = audit.find("held-through-outage").orElseThrow().events().stream()
+        .filter(event -> event.status().equals("sent")).findFirst().orElseThrow().at();
+
+    system.broker().kill();
+    await("the delivery timeout passes while the broker is down").atMost(DELIVERY_TIMEOUT.multipliedBy(2))
+        .until(() -> Instant.now().isAfter(sentAt.plus(DELIVERY_TIMEOUT)));
+    site.link().restore();
+    system.broker().start();
+
+    batch.assertAllExecutedOnce();
+    assertThat(audit.eventCount("held-through-outage", "timeout")).isZero();
   }
 }
