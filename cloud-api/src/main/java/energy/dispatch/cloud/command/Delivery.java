@@ -33,6 +33,11 @@ public final class Delivery implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
   private static final String CLOUD = "cloud";
+  /**
+   * How long one admission of a command keeps any other (a sweeper's hand-on on another node) from
+   * admitting it again; also how long a command a dead node admitted half-way waits to be handed on.
+   */
+  static final Duration HAND_ON_EXCLUSIVE = Duration.ofSeconds(15);
 
   private final CommandStore store;
   private final GroupCommitWriter writer;
@@ -124,7 +129,14 @@ public final class Delivery implements AutoCloseable {
       supersedeQueued(record);
     }
     double score = DeliveryState.score(record.command().priority(), record.submitSeq());
-    if (state.admit(record.edgeId(), record.commandId(), score, window) == Admission.SEND) {
+    Admission admission = state.admit(record.edgeId(), record.commandId(), score, window, HAND_ON_EXCLUSIVE);
+    if (admission == Admission.HELD) {
+      inHand.remove(record.commandId());
+      LOG.info("Not handing on commandId={} edgeId={}: another admission of it is under way", record.commandId(),
+          record.edgeId());
+      return;
+    }
+    if (admission == Admission.SEND) {
       send(record, score);
       return;
     }

@@ -104,11 +104,11 @@ public final class LifecycleSweeper implements AutoCloseable {
     }
     for (CommandRecord stuck : store.stuckAccepted(STUCK_AFTER)) {
       // Still being moved by this node (its queued or superseded waits in the writer): handing it on
-      // again would resurrect a superseded setpoint. A command only in Redis's flight set is handed on:
-      // a node that died between taking it in flight and publishing it leaves it there, and nobody
-      // else would ever send it.
-      // TODO: a command another live node holds between its commit and its first Redis write is
-      //  still handed on twice after 5 s; the edge dedupes the re-publish, supersession may not hold.
+      // again would resurrect a superseded setpoint. Another node's admission in progress makes
+      // this one HELD in Redis; a command a dead node left half-admitted (in Redis's flight set, never
+      // published) is handed on once that admission's exclusivity has lapsed, as nobody else would
+      // ever send it. A node stalled longer than that between its commit and its admission can still
+      // publish a second time; the edge answers the copy from its journal.
       if (delivery.isHandling(stuck.commandId())) {
         continue;
       }

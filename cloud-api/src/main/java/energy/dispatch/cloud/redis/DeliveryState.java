@@ -1,6 +1,7 @@
 package energy.dispatch.cloud.redis;
 
 import energy.dispatch.schema.Priority;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +15,19 @@ import redis.clients.jedis.RedisClient;
  */
 public final class DeliveryState {
 
-  /** Send now, or wait in the outbox. */
-  public enum Admission { SEND, QUEUE }
+  /** Send now, wait in the outbox, or leave it: another admission of the same command is under way. */
+  public enum Admission { SEND, QUEUE, HELD }
 
   /** A command taken from the outbox to be sent, with the score to put it back with. */
   public record Claimed(String commandId, double score) {}
 
+  /*
+   * KEYS: presence flags, in-flight set, outbox, hand-on marker. ARGV: edge, window, command, score, marker
+   * lifetime in ms. The marker makes a node's admission and a sweeper's hand-on of the same command
+   * exclusive for its lifetime; when a node died half-way, the next hand-on after it expired goes through.
+   */
   private static final String ADMIT = """
+      if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[5]) then return 'HELD' end
       local online = redis.call('HGET', KEYS[1], ARGV[1])
       if online == '1' and redis.call('SCARD', KEYS[2]) < tonumber(ARGV[2]) and redis.call('ZCARD', KEYS[3]) == 0 then
         redis.call('SADD', KEYS[2], ARGV[3])
@@ -68,11 +75,14 @@ public final class DeliveryState {
 
   /**
    * Takes a newly accepted command in flight when its edge is present, has room in its window and
-   * nothing waits before it; else puts it in the outbox.
+   * nothing waits before it; else puts it in the outbox. {@code HELD} when the command was admitted
+   * less than {@code exclusive} ago, by this node or another.
    */
-  public Admission admit(String edgeId, String commandId, double score, int window) {
-    Object answer = redis.eval(ADMIT, List.of(keys.presence(), keys.inFlight(edgeId), keys.outbox(edgeId)),
-        List.of(edgeId, Integer.toString(window), commandId, Double.toString(score)));
+  public Admission admit(String edgeId, String commandId, double score, int window, Duration exclusive) {
+    Object answer = redis.eval(ADMIT,
+        List.of(keys.presence(), keys.inFlight(edgeId), keys.outbox(edgeId), keys.handOn(commandId)),
+        List.of(edgeId, Integer.toString(window), commandId, Double.toString(score),
+            Long.toString(exclusive.toMillis())));
     return Admission.valueOf(String.valueOf(answer));
   }
 

@@ -13,6 +13,11 @@ public record RedisKeys(String prefix) {
     return prefix + "inflight:" + edgeId;
   }
 
+  /** Marker, with an expiry, of the node that handed a command on from {@code accepted}. */
+  public String handOn(String commandId) {
+    return prefix + "handon:" + commandId;
+  }
+
   /** Hash of edge id to its presence document. */
   public String presence() {
     return prefix + "presence";

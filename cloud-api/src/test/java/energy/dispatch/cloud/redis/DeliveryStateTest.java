@@ -1,6 +1,7 @@
 package energy.dispatch.cloud.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.cloud.redis.DeliveryState.Admission;
@@ -8,12 +9,14 @@ import energy.dispatch.cloud.redis.DeliveryState.Claimed;
 import energy.dispatch.cloud.support.TestSettings;
 import energy.dispatch.schema.Priority;
 import energy.dispatch.testing.TestRedis;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class DeliveryStateTest {
 
   private static final String EDGE = "edge_a";
+  private static final Duration EXCLUSIVE = Duration.ofSeconds(30);
   private final CloudSettings settings = TestSettings.fresh().redisUrl(TestRedis.url())
       .redisKeyPrefix(TestRedis.freshPrefix()).build();
   private final RedisConnection connection = RedisConnection.connect(settings);
@@ -26,7 +29,7 @@ class DeliveryStateTest {
 
   @Test
   void an_absent_edge_gets_nothing_sent_and_everything_queued() {
-    assertThat(state.admit(EDGE, "c1", 1, 16)).isEqualTo(Admission.QUEUE);
+    assertThat(state.admit(EDGE, "c1", 1, 16, EXCLUSIVE)).isEqualTo(Admission.QUEUE);
     assertThat(state.claimNext(EDGE, 16)).isEmpty();
     assertThat(state.outboxSize(EDGE)).isEqualTo(1);
   }
@@ -35,13 +38,35 @@ class DeliveryStateTest {
   void a_present_edge_takes_commands_up_to_its_window() {
     state.markPresence(EDGE, true, "{}", -1);
 
-    assertThat(state.admit(EDGE, "c1", 1, 2)).isEqualTo(Admission.SEND);
-    assertThat(state.admit(EDGE, "c2", 2, 2)).isEqualTo(Admission.SEND);
-    assertThat(state.admit(EDGE, "c3", 3, 2)).isEqualTo(Admission.QUEUE);
+    assertThat(state.admit(EDGE, "c1", 1, 2, EXCLUSIVE)).isEqualTo(Admission.SEND);
+    assertThat(state.admit(EDGE, "c2", 2, 2, EXCLUSIVE)).isEqualTo(Admission.SEND);
+    assertThat(state.admit(EDGE, "c3", 3, 2, EXCLUSIVE)).isEqualTo(Admission.QUEUE);
     assertThat(state.claimNext(EDGE, 2)).isEmpty();
 
     state.releaseInFlight(EDGE, "c1");
     assertThat(state.claimNext(EDGE, 2)).map(Claimed::commandId).contains("c3");
+  }
+
+  @Test
+  void a_second_admission_of_the_same_command_is_held_whether_the_first_sent_or_queued_it() {
+    state.markPresence(EDGE, true, "{}", -1);
+    assertThat(state.admit(EDGE, "sent_once", 1, 1, EXCLUSIVE)).isEqualTo(Admission.SEND);
+    assertThat(state.admit(EDGE, "queued_once", 2, 1, EXCLUSIVE)).isEqualTo(Admission.QUEUE);
+
+    assertThat(state.admit(EDGE, "sent_once", 1, 1, EXCLUSIVE)).isEqualTo(Admission.HELD);
+    assertThat(state.admit(EDGE, "queued_once", 2, 1, EXCLUSIVE)).isEqualTo(Admission.HELD);
+    assertThat(state.outboxSize(EDGE)).isEqualTo(1);
+  }
+
+  @Test
+  void a_command_left_half_admitted_is_admitted_again_once_the_exclusivity_lapsed() {
+    state.markPresence(EDGE, true, "{}", -1);
+    Duration brief = Duration.ofMillis(200);
+    assertThat(state.admit(EDGE, "orphan", 1, 16, brief)).isEqualTo(Admission.SEND);
+
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> state.admit(EDGE, "orphan", 1, 16, EXCLUSIVE) == Admission.SEND);
+    assertThat(state.isInFlight(EDGE, "orphan")).isTrue();
   }
 
   @Test
