@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param clock the wall clock for {@code expires_at}, {@code executed_at}, hold and override ends
  * @param clockSynchronized whether {@code clock} is synchronised (NTP) so that the cloud's
  *     {@code expires_at} can be trusted; when false the MQTT message expiry is used instead
+ * @param keepAliveSeconds the MQTT keep-alive: an edge that vanishes without a DISCONNECT is
+ *     marked offline by the broker after 1.5 times this
  */
 public record EdgeSettings(
     String edgeId,
@@ -34,9 +36,13 @@ public record EdgeSettings(
     int queueCapacity,
     Duration stateReportPeriod,
     Clock clock,
-    boolean clockSynchronized) {
+    boolean clockSynchronized,
+    int keepAliveSeconds) {
 
   public static final int DEFAULT_HOLD_SECONDS = 900;
+  public static final int DEFAULT_KEEP_ALIVE_SECONDS = 30;
+  /** MQTT's largest keep-alive (a two-byte field). */
+  static final int MAX_KEEP_ALIVE_SECONDS = 65_535;
   public static final int DEFAULT_QUEUE_CAPACITY = 100;
   public static final Duration DEFAULT_STATE_REPORT_PERIOD = Duration.ofSeconds(30);
 
@@ -51,6 +57,11 @@ public record EdgeSettings(
     requirePositive("brokerPort", brokerPort);
     requirePositive("defaultHoldSeconds", defaultHoldSeconds);
     requirePositive("queueCapacity", queueCapacity);
+    requirePositive("keepAliveSeconds", keepAliveSeconds);
+    if (keepAliveSeconds > MAX_KEEP_ALIVE_SECONDS) {
+      throw new IllegalArgumentException("keepAliveSeconds must be at most " + MAX_KEEP_ALIVE_SECONDS + ", was "
+          + keepAliveSeconds);
+    }
     if (stateReportPeriod.isNegative() || stateReportPeriod.isZero()) {
       throw new IllegalArgumentException("stateReportPeriod must be positive, was " + stateReportPeriod);
     }
@@ -69,14 +80,21 @@ public record EdgeSettings(
       Duration stateReportPeriod,
       Clock clock) {
     this(edgeId, secret, brokerHost, brokerPort, capabilityConfigPath, journalPath, defaultHoldSeconds,
-        queueCapacity, stateReportPeriod, clock, true);
+        queueCapacity, stateReportPeriod, clock, true, DEFAULT_KEEP_ALIVE_SECONDS);
   }
 
   /** Settings with every default: hold 900 s, queue 100, state every 30 s, system UTC clock. */
   public static EdgeSettings of(
       String edgeId, String secret, String brokerHost, int brokerPort, Path capabilityConfigPath, Path journalPath) {
     return new EdgeSettings(edgeId, secret, brokerHost, brokerPort, capabilityConfigPath, journalPath,
-        DEFAULT_HOLD_SECONDS, DEFAULT_QUEUE_CAPACITY, DEFAULT_STATE_REPORT_PERIOD, Clock.systemUTC(), true);
+        DEFAULT_HOLD_SECONDS, DEFAULT_QUEUE_CAPACITY, DEFAULT_STATE_REPORT_PERIOD, Clock.systemUTC(), true,
+        DEFAULT_KEEP_ALIVE_SECONDS);
+  }
+
+  /** The same settings with another MQTT keep-alive. */
+  public EdgeSettings withKeepAliveSeconds(int seconds) {
+    return new EdgeSettings(edgeId, secret, brokerHost, brokerPort, capabilityConfigPath, journalPath,
+        defaultHoldSeconds, queueCapacity, stateReportPeriod, clock, clockSynchronized, seconds);
   }
 
   @Override
@@ -85,7 +103,7 @@ public record EdgeSettings(
     return "EdgeSettings[edgeId=" + edgeId + ", broker=" + brokerHost + ":" + brokerPort
         + ", config=" + capabilityConfigPath + ", journal=" + journalPath + ", defaultHoldSeconds="
         + defaultHoldSeconds + ", queueCapacity=" + queueCapacity + ", stateReportPeriod=" + stateReportPeriod
-        + ", clockSynchronized=" + clockSynchronized + "]";
+        + ", clockSynchronized=" + clockSynchronized + ", keepAliveSeconds=" + keepAliveSeconds + "]";
   }
 
   private static void requirePositive(String name, int value) {

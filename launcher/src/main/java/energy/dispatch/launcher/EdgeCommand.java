@@ -48,10 +48,16 @@ final class EdgeCommand implements Callable<Integer> {
   @Option(names = "--queue", defaultValue = "100", description = "Core Cycle queue capacity (default ${DEFAULT-VALUE})")
   private int queueCapacity;
 
+  @Option(names = "--keep-alive-sec", defaultValue = "${env:DISPATCH_EDGE_KEEP_ALIVE_SEC:-30}",
+      description = "MQTT keep-alive in s: a vanished edge is offline after 1.5 times this (default ${DEFAULT-VALUE}; "
+          + "env DISPATCH_EDGE_KEEP_ALIVE_SEC)")
+  private int keepAliveSeconds;
+
   @Override
   public Integer call() throws Exception {
     EdgeSettings settings = new EdgeSettings(edgeId, secret(), brokerHost, brokerPort, configFile, journalFile,
-        holdSeconds, queueCapacity, EdgeSettings.DEFAULT_STATE_REPORT_PERIOD, Clock.systemUTC());
+        holdSeconds, queueCapacity, EdgeSettings.DEFAULT_STATE_REPORT_PERIOD, Clock.systemUTC())
+        .withKeepAliveSeconds(keepAliveSeconds);
     try (EdgeAgent agent = EdgeAgent.start(settings)) {
       spec.commandLine().getOut().println("edge " + edgeId + " started");
       spec.commandLine().getOut().flush();

@@ -42,10 +42,10 @@ public final class MqttLink implements AutoCloseable {
   static final long SESSION_EXPIRY_SECONDS = Duration.ofDays(7).toSeconds();
   /** Command messages the broker may have in flight to this edge at once; a backlog drains in windows of this. */
   static final int RECEIVE_MAXIMUM = 32;
-  static final int KEEP_ALIVE_SECONDS = 30;
   private static final Duration FIRST_CONNECT_WAIT = Duration.ofMillis(250);
 
   private final String edgeId;
+  private final int keepAliveSeconds;
   private final Mqtt5AsyncClient client;
   private final InboundHandler handler;
   private final byte[] offlineState;
@@ -61,9 +61,10 @@ public final class MqttLink implements AutoCloseable {
    * @param offlineState the retained state the broker publishes as this edge's last will
    * @param onConnected runs (on the caller's executor choice) after every successful connect and subscribe
    */
-  public MqttLink(String edgeId, String secret, String host, int port, byte[] offlineState, InboundHandler handler,
-      Executor inboundExecutor, Runnable onConnected, MonotonicClock monotonic) {
+  public MqttLink(String edgeId, String secret, String host, int port, int keepAliveSeconds, byte[] offlineState,
+      InboundHandler handler, Executor inboundExecutor, Runnable onConnected, MonotonicClock monotonic) {
     this.edgeId = edgeId;
+    this.keepAliveSeconds = keepAliveSeconds;
     this.handler = handler;
     this.offlineState = offlineState.clone();
     this.onConnected = onConnected;
@@ -98,7 +99,7 @@ public final class MqttLink implements AutoCloseable {
     CompletableFuture<Mqtt5ConnAck> first = client.connectWith()
         .cleanStart(false)
         .sessionExpiryInterval(SESSION_EXPIRY_SECONDS)
-        .keepAlive(KEEP_ALIVE_SECONDS)
+        .keepAlive(keepAliveSeconds)
         .restrictions().receiveMaximum(RECEIVE_MAXIMUM).applyRestrictions()
         .send();
     try {

@@ -140,6 +140,33 @@ final class PartProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGSTOP: the JVM halts where it is and its sockets stay open and silent, as a hung host's do;
+   * no FIN, no reset, no DISCONNECT reaches the peer.
+   */
+  void freeze() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a frozen JVM runs on from where it halted. */
+  void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("could not send SIG" + signal + " to " + name);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill for " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted signalling " + name, e);
+    }
+  }
+
   /** SIGTERM: the part's shutdown hook closes it cleanly. */
   void terminate() {
     if (process != null) {
