@@ -4,16 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import energy.dispatch.edge.FaultPoints;
-import energy.dispatch.launcher.fault.FaultSystem.CloudNode;
-import energy.dispatch.launcher.fault.FaultSystem.EdgeSite;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariants 1 and 9 at their limits, over processes: a full outbox is a refusal the sender sees
@@ -21,43 +14,23 @@ import org.junit.jupiter.api.io.TempDir;
  * died between its intent and the device write, and stays down) is ended by the cloud at its
  * deadline plus the grace, as failed with {@code outcome_unknown}, once.
  */
-@Tag("fault")
-class BoundsAndDeadlinesTest {
+class BoundsAndDeadlinesTest extends OneSiteFaultTest {
 
   static final String EDGE = "site1_edge_bounds";
   static final int OUTBOX_CAPACITY = 2;
   static final int SHORT_EXPIRY_SEC = 4;
-  static final Duration PRESENCE = Duration.ofSeconds(30);
-
-  @TempDir
-  static Path folder;
-  static FaultSystem system;
-  static EdgeSite site;
-  static CloudNode node;
-  static CommandAudit audit;
 
   @BeforeAll
   static void startSystem() {
-    system = FaultSystem.create(folder, "BoundsAndDeadlinesTest")
+    startParts(FaultSystem.create(folder, "BoundsAndDeadlinesTest")
         .cloudSetting("DISPATCH_OUTBOX_CAPACITY", Integer.toString(OUTBOX_CAPACITY))
-        .cloudSetting("DISPATCH_RESULT_GRACE_SEC", "1");
-    site = system.addEdge(EDGE, false);
-    system.startBroker();
-    node = system.startCloud("node-1");
-    audit = new CommandAudit(system.database());
+        .cloudSetting("DISPATCH_RESULT_GRACE_SEC", "1"), EDGE, false);
   }
 
   @AfterEach
   void edgeOffline() {
     site.agent().terminate();
     site.agent().environment(FaultPoints.HALT_AT_SETTING, null);
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    if (system != null) {
-      system.close();
-    }
   }
 
   @Test

@@ -3,17 +3,11 @@ package energy.dispatch.launcher.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import energy.dispatch.launcher.fault.FaultSystem.CloudNode;
-import energy.dispatch.launcher.fault.FaultSystem.EdgeSite;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariants 2 and 4 against the broker dying: the broker process is SIGKILLed right after a
@@ -22,36 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
  * A command the broker held for the edge when it died is not timed out for the outage: no ack could
  * reach the cloud meanwhile.
  */
-@Tag("fault")
-class BrokerRestartTest {
+class BrokerRestartTest extends OneSiteFaultTest {
 
   static final String EDGE = "site1_edge_broker_restart";
-  static final Duration PRESENCE = Duration.ofSeconds(30);
   /** The cloud's default delivery timeout, with a margin for the sweeper's period. */
   static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(12);
 
-  @TempDir
-  static Path folder;
-  static FaultSystem system;
-  static EdgeSite site;
-  static CloudNode node;
-  static CommandAudit audit;
-
   @BeforeAll
   static void startSystem() {
-    system = FaultSystem.create(folder, "BrokerRestartTest");
-    site = system.addEdge(EDGE, true);
-    system.startBroker();
-    node = system.startCloud("node-1");
-    audit = new CommandAudit(system.database());
+    startParts(FaultSystem.create(folder, "BrokerRestartTest"), EDGE, true);
     site.agent().start();
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    if (system != null) {
-      system.close();
-    }
   }
 
   @AfterEach

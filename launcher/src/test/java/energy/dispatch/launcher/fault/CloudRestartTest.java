@@ -3,16 +3,10 @@ package energy.dispatch.launcher.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import energy.dispatch.launcher.fault.FaultSystem.CloudNode;
-import energy.dispatch.launcher.fault.FaultSystem.EdgeSite;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariants 2, 3 and 4 against the cloud-api dying: the node is SIGKILLed with commands queued
@@ -21,26 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
  * still there, is sent when the edge is back and ends executed with one device write, and a
  * pending timer fires once after the restart.
  */
-@Tag("fault")
-class CloudRestartTest {
+class CloudRestartTest extends OneSiteFaultTest {
 
   static final String EDGE = "site1_edge_cloud_restart";
-  static final Duration PRESENCE = Duration.ofSeconds(30);
-
-  @TempDir
-  static Path folder;
-  static FaultSystem system;
-  static EdgeSite site;
-  static CloudNode node;
-  static CommandAudit audit;
 
   @BeforeAll
   static void startSystem() {
-    system = FaultSystem.create(folder, "CloudRestartTest");
-    site = system.addEdge(EDGE, true);
-    system.startBroker();
-    node = system.startCloud("node-1");
-    audit = new CommandAudit(system.database());
+    startParts(FaultSystem.create(folder, "CloudRestartTest"), EDGE, true);
   }
 
   @AfterEach
@@ -48,13 +29,6 @@ class CloudRestartTest {
     site.link().restore();
     site.simulator().setResponseDelay(Duration.ZERO);
     site.agent().terminate();
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    if (system != null) {
-      system.close();
-    }
   }
 
   @Test

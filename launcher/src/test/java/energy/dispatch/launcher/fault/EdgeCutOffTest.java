@@ -3,18 +3,11 @@ package energy.dispatch.launcher.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import energy.dispatch.launcher.fault.FaultSystem.CloudNode;
-import energy.dispatch.launcher.fault.FaultSystem.EdgeSite;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariants 5, 6 and 7 against a lost uplink: the edge reaches the broker through a TCP link
@@ -22,27 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
  * is back, the fresh commands execute once, the stale ones have expired without a device write,
  * and a setpoint overtaken by a newer one to the same channel is superseded, not replayed.
  */
-@Tag("fault")
-class EdgeCutOffTest {
+class EdgeCutOffTest extends OneSiteFaultTest {
 
   static final String EDGE = "site1_edge_cut_off";
-  static final Duration PRESENCE = Duration.ofSeconds(30);
   static final int SHORT_EXPIRY_SEC = 3;
-
-  @TempDir
-  static Path folder;
-  static FaultSystem system;
-  static EdgeSite site;
-  static CloudNode node;
-  static CommandAudit audit;
 
   @BeforeAll
   static void startSystem() {
-    system = FaultSystem.create(folder, "EdgeCutOffTest");
-    site = system.addEdge(EDGE, true);
-    system.startBroker();
-    node = system.startCloud("node-1");
-    audit = new CommandAudit(system.database());
+    startParts(FaultSystem.create(folder, "EdgeCutOffTest"), EDGE, true);
     site.agent().start();
   }
 
@@ -55,13 +35,6 @@ class EdgeCutOffTest {
   @AfterEach
   void linkBack() {
     site.link().restore();
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    if (system != null) {
-      system.close();
-    }
   }
 
   @Test

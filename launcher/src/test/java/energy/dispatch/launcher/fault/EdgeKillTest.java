@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import energy.dispatch.edge.FaultPoints;
 import energy.dispatch.launcher.fault.EdgeKillTrials.Result;
 import energy.dispatch.launcher.fault.EdgeKillTrials.Trial;
-import energy.dispatch.launcher.fault.FaultSystem.EdgeSite;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,8 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * device is never written twice. The broker and the cloud-api run as processes too. The delivery
  * timer is set long here: these tests are about execution, not about the timer.
  */
-@Tag("fault")
-class EdgeKillTest {
+class EdgeKillTest extends OneSiteFaultTest {
 
   static final String EDGE = "site1_edge_kill";
   static final Duration SETTLE = Duration.ofSeconds(90);
@@ -36,33 +30,19 @@ class EdgeKillTest {
   static final int TRIALS = Integer.getInteger("dispatch.fault.trials", 3);
   static final long SEED = Long.getLong("dispatch.fault.seed", 20_260_215L);
 
-  @TempDir
-  static Path folder;
-  static FaultSystem system;
-  static EdgeSite site;
   static CloudClient api;
-  static CommandAudit audit;
 
   @BeforeAll
   static void startSystem() {
-    system = FaultSystem.create(folder, "EdgeKillTest").cloudSetting("DISPATCH_DELIVERY_TIMEOUT_SEC", "120");
-    site = system.addEdge(EDGE, false);
-    system.startBroker();
-    api = system.startCloud("node-1").api();
-    audit = new CommandAudit(system.database());
+    startParts(FaultSystem.create(folder, "EdgeKillTest").cloudSetting("DISPATCH_DELIVERY_TIMEOUT_SEC", "120"), EDGE,
+        false);
+    api = node.api();
   }
 
   @AfterEach
   void stopAgent() {
     site.agent().terminate();
     site.agent().environment(FaultPoints.HALT_AT_SETTING, null).environment(FaultPoints.HALT_AFTER_N_SETTING, null);
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    if (system != null) {
-      system.close();
-    }
   }
 
   @ParameterizedTest(name = "killed {0} (passage {1}): {2}, written {3} time(s)")

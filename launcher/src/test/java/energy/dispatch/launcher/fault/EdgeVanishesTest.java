@@ -3,15 +3,9 @@ package energy.dispatch.launcher.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import energy.dispatch.launcher.fault.FaultSystem.CloudNode;
-import energy.dispatch.launcher.fault.FaultSystem.EdgeSite;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Presence against an edge that vanishes without a DISCONNECT: its process is frozen with SIGSTOP,
@@ -19,38 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
  * broker publishes the edge's last will after 1.5 keep-alives, and the cloud marks it offline; a
  * command sent meanwhile waits, and runs once when the edge wakes up and reconnects.
  */
-@Tag("fault")
-class EdgeVanishesTest {
+class EdgeVanishesTest extends OneSiteFaultTest {
 
   static final String EDGE = "site1_edge_vanishes";
   static final int KEEP_ALIVE_SEC = 4;
-  static final Duration PRESENCE = Duration.ofSeconds(30);
   /** The will's way from the broker through the cloud into Redis, and the test's poll of the REST API. */
   static final Duration NOTICE_SLACK = Duration.ofSeconds(3);
 
-  @TempDir
-  static Path folder;
-  static FaultSystem system;
-  static EdgeSite site;
-  static CloudNode node;
-  static CommandAudit audit;
-
   @BeforeAll
   static void startSystem() {
-    system = FaultSystem.create(folder, "EdgeVanishesTest");
-    site = system.addEdge(EDGE, false);
-    site.agent().environment("DISPATCH_EDGE_KEEP_ALIVE_SEC", Integer.toString(KEEP_ALIVE_SEC));
-    system.startBroker();
-    node = system.startCloud("node-1");
-    audit = new CommandAudit(system.database());
-    site.agent().start();
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    if (system != null) {
-      system.close();
-    }
+    startParts(FaultSystem.create(folder, "EdgeVanishesTest"), EDGE, false);
+    site.agent().environment("DISPATCH_EDGE_KEEP_ALIVE_SEC", Integer.toString(KEEP_ALIVE_SEC)).start();
   }
 
   @Test

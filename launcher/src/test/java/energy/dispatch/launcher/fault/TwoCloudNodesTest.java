@@ -6,18 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.launcher.DispatchSocket;
 import energy.dispatch.launcher.fault.FaultSystem.CloudNode;
-import energy.dispatch.launcher.fault.FaultSystem.EdgeSite;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariants 1 and 4 with two cloud-api processes on one broker, Redis and PostgreSQL: commands
@@ -25,31 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
  * one result in the audit), a status reaches a dashboard socket held by the other node, and a
  * delivery timeout fires on exactly one node, with the late result kept beside it.
  */
-@Tag("fault")
-class TwoCloudNodesTest {
+class TwoCloudNodesTest extends OneSiteFaultTest {
 
   static final String EDGE = "site1_edge_two_nodes";
-  static final Duration PRESENCE = Duration.ofSeconds(30);
   static final Duration PUSH_WAIT = Duration.ofSeconds(60);
   static final int DELIVERY_TIMEOUT_SEC = 5;
 
-  @TempDir
-  static Path folder;
-  static FaultSystem system;
-  static EdgeSite site;
   static CloudNode node1;
   static CloudNode node2;
-  static CommandAudit audit;
 
   @BeforeAll
   static void startSystem() {
-    system = FaultSystem.create(folder, "TwoCloudNodesTest")
-        .cloudSetting("DISPATCH_DELIVERY_TIMEOUT_SEC", Integer.toString(DELIVERY_TIMEOUT_SEC));
-    site = system.addEdge(EDGE, true);
-    system.startBroker();
-    node1 = system.startCloud("node-1");
+    startParts(FaultSystem.create(folder, "TwoCloudNodesTest")
+        .cloudSetting("DISPATCH_DELIVERY_TIMEOUT_SEC", Integer.toString(DELIVERY_TIMEOUT_SEC)), EDGE, true);
+    node1 = node;
     node2 = system.startCloud("node-2");
-    audit = new CommandAudit(system.database());
     site.agent().start();
   }
 
@@ -61,13 +46,6 @@ class TwoCloudNodesTest {
   @AfterEach
   void linkBack() {
     site.link().restore();
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    if (system != null) {
-      system.close();
-    }
   }
 
   @Test
