@@ -2,6 +2,7 @@ package energy.dispatch.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.cloud.audit.RefusalLog;
+import energy.dispatch.cloud.audit.TokenRefusalAudit;
 import energy.dispatch.cloud.auth.DevTokens;
 import energy.dispatch.cloud.auth.JwtVerifier;
 import energy.dispatch.cloud.command.AckHandler;
@@ -126,10 +127,12 @@ public final class CloudApi implements AutoCloseable {
 
     JwtVerifier verifier = verifier(settings, clock);
     DevTokens devTokens = settings.demoMode() ? DevTokens.create(true, settings.jwtSecret(), clock) : null;
-    WsEndpoint ws = push(resources, new WsEndpoint(settings, verifier, commands, hub, clock));
+    TokenRefusalAudit tokenRefusals = push(resources, new TokenRefusalAudit(writer, clock,
+        TokenRefusalAudit.DEFAULT_WINDOW, TokenRefusalAudit.DEFAULT_MAX_SOURCES));
+    WsEndpoint ws = push(resources, new WsEndpoint(settings, verifier, tokenRefusals, commands, hub, clock));
     Supplier<Map<String, Boolean>> health = () -> Map.of("db", database.isHealthy(), "redis", redis.isHealthy(),
         "mqtt", mqtt.isConnected());
-    RestApi rest = new RestApi(settings, verifier, commands,
+    RestApi rest = new RestApi(settings, verifier, tokenRefusals, commands,
         new AdminRoutes(settings, edges, grants, capabilities, state, devTokens), health);
     HttpServer http = push(resources, HttpServer.start(settings, app -> {
       app.ws("/ws", ws::configure);

@@ -151,6 +151,14 @@ public final class JwtVerifier {
     }
     requireAcceptedAlgorithm(token);
     Claims claims = parseSigned(token);
+    try {
+      return acceptClaims(claims);
+    } catch (TokenRefusedException e) {
+      throw signedBy(e, claims);
+    }
+  }
+
+  private VerifiedToken acceptClaims(Claims claims) {
     requireAccessToken(claims);
     Instant expiresAt = requireExpiry(claims);
     requireIssuedInPast(claims);
@@ -158,6 +166,12 @@ public final class JwtVerifier {
     requireAudience(claims);
     String userId = userId(claims);
     return new VerifiedToken("user:" + userId, userId, expiresAt);
+  }
+
+  /** The refusal of a token whose signature verified, knowing its user id for the audit. */
+  private static TokenRefusedException signedBy(TokenRefusedException refusal, Claims claims) {
+    String userId = usableUserId(claims);
+    return userId == null ? refusal : refusal.withSignedUserId(userId);
   }
 
   private void requireAcceptedAlgorithm(String token) {
@@ -198,11 +212,13 @@ public final class JwtVerifier {
     try {
       return parser.parseSignedClaims(token).getPayload();
     } catch (ExpiredJwtException e) {
-      throw new TokenRefusedException(Reason.EXPIRED,
-          "the token expired at " + e.getClaims().getExpiration().toInstant() + "; get a new access token", e);
+      // jjwt checks exp and nbf only after the signature verified: these claims are the issuer's
+      throw signedBy(new TokenRefusedException(Reason.EXPIRED,
+          "the token expired at " + e.getClaims().getExpiration().toInstant() + "; get a new access token", e),
+          e.getClaims());
     } catch (PrematureJwtException e) {
-      throw new TokenRefusedException(Reason.NOT_YET_VALID, "the token is not valid yet (nbf "
-          + e.getClaims().getNotBefore().toInstant() + " is in the future)", e);
+      throw signedBy(new TokenRefusedException(Reason.NOT_YET_VALID, "the token is not valid yet (nbf "
+          + e.getClaims().getNotBefore().toInstant() + " is in the future)", e), e.getClaims());
     } catch (SignatureException e) {
       throw new TokenRefusedException(Reason.BAD_SIGNATURE,
           "the token signature does not verify with the configured key", e);
@@ -250,6 +266,16 @@ public final class JwtVerifier {
   }
 
   private static String userId(Claims claims) {
+    String userId = usableUserId(claims);
+    if (userId == null) {
+      throw new TokenRefusedException(Reason.MISSING_CLAIM,
+          "the token has no usable user_id claim (a number, or a string of 1 to 128 characters without spaces)");
+    }
+    return userId;
+  }
+
+  /** The {@code user_id} claim as text, or null when it is missing or unusable. */
+  private static String usableUserId(Claims claims) {
     Object userId = claims.get("user_id");
     if (userId instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
       return Long.toString(number.longValue());
@@ -259,8 +285,7 @@ public final class JwtVerifier {
         && text.chars().noneMatch(Character::isISOControl)) {
       return text;
     }
-    throw new TokenRefusedException(Reason.MISSING_CLAIM,
-        "the token has no usable user_id claim (a number, or a string of 1 to 128 characters without spaces)");
+    return null;
   }
 
   /**

@@ -2,6 +2,8 @@ package energy.dispatch.cloud.auth;
 
 import energy.dispatch.schema.ErrorCode;
 import energy.dispatch.schema.ErrorDetail;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * An access token was missing or not accepted; {@link #reason()} says which check failed. The
@@ -29,7 +31,9 @@ public final class TokenRefusedException extends RuntimeException {
     WRONG_TOKEN_TYPE(ErrorCode.TOKEN_INVALID),
     WRONG_ISSUER(ErrorCode.TOKEN_INVALID),
     WRONG_AUDIENCE(ErrorCode.TOKEN_INVALID),
-    MISSING_CLAIM(ErrorCode.TOKEN_INVALID);
+    MISSING_CLAIM(ErrorCode.TOKEN_INVALID),
+    /** A valid token of another user offered as an in-band renewal of an authenticated socket. */
+    OTHER_USER(ErrorCode.FORBIDDEN);
 
     private final ErrorCode code;
 
@@ -40,22 +44,46 @@ public final class TokenRefusedException extends RuntimeException {
     public ErrorCode code() {
       return code;
     }
+
+    /** The reason as the audit stores it: {@code bad_signature}, {@code expired}, ... */
+    public String auditCode() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   private final Reason reason;
+  private final String signedUserId;
 
   public TokenRefusedException(Reason reason, String message) {
-    super(message);
-    this.reason = reason;
+    this(reason, message, null, null);
   }
 
   public TokenRefusedException(Reason reason, String message, Throwable cause) {
+    this(reason, message, cause, null);
+  }
+
+  private TokenRefusedException(Reason reason, String message, Throwable cause, String signedUserId) {
     super(message, cause);
     this.reason = reason;
+    this.signedUserId = signedUserId;
+  }
+
+  /** This refusal, knowing the {@code user_id} of a token whose signature verified but which failed a later check. */
+  public TokenRefusedException withSignedUserId(String userId) {
+    return new TokenRefusedException(reason, getMessage(), getCause(), userId);
   }
 
   public Reason reason() {
     return reason;
+  }
+
+  /**
+   * The {@code user_id} of the refused token, present only when its signature verified (it was
+   * issued by the configured issuer, then failed a later check: expired, refresh, wrong audience...).
+   * A claim, never a principal: the token did not authenticate anyone.
+   */
+  public Optional<String> signedUserId() {
+    return Optional.ofNullable(signedUserId);
   }
 
   /** The code and sentence a client is answered with; never contains the token. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.cloud.CloudSettings;
+import energy.dispatch.cloud.audit.TokenRefusalAudit;
+import energy.dispatch.cloud.audit.TokenRefusalAudit.EntryPoint;
 import energy.dispatch.cloud.auth.BearerToken;
 import energy.dispatch.cloud.auth.JwtVerifier;
 import energy.dispatch.cloud.auth.TokenRefusedException;
@@ -29,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The REST API for scripts and the CLI under {@code /api/v1}, authenticated by a Bearer access
- * token, with errors as {@code {"error":{code,message}}} and the HTTP status of their code.
- * Admin routes are for the users named in the settings. Thread-safe.
+ * token, with errors as {@code {"error":{code,message}}} and the HTTP status of their code; every
+ * refused token is audited. Admin routes are for the users named in the settings. Thread-safe.
  */
 public final class RestApi {
 
@@ -40,14 +42,16 @@ public final class RestApi {
 
   private final CloudSettings settings;
   private final JwtVerifier verifier;
+  private final TokenRefusalAudit tokenRefusals;
   private final CommandService commands;
   private final AdminRoutes admin;
   private final Supplier<Map<String, Boolean>> health;
 
-  public RestApi(CloudSettings settings, JwtVerifier verifier, CommandService commands, AdminRoutes admin,
-      Supplier<Map<String, Boolean>> health) {
+  public RestApi(CloudSettings settings, JwtVerifier verifier, TokenRefusalAudit tokenRefusals, CommandService commands,
+      AdminRoutes admin, Supplier<Map<String, Boolean>> health) {
     this.settings = settings;
     this.verifier = verifier;
+    this.tokenRefusals = tokenRefusals;
     this.commands = commands;
     this.admin = admin;
     this.health = health;
@@ -77,8 +81,13 @@ public final class RestApi {
     if (ctx.path().startsWith("/api/v1/dev/")) {
       return;
     }
-    String principal = verifier.verify(BearerToken.from(ctx.header("Authorization"))).principal();
-    ctx.attribute(PRINCIPAL, principal);
+    try {
+      ctx.attribute(PRINCIPAL, verifier.verify(BearerToken.from(ctx.header("Authorization"))).principal());
+    } catch (TokenRefusedException e) {
+      // the socket's peer, not a forwarded-for header: that one the client writes
+      tokenRefusals.record(TokenRefusalAudit.Refusal.of(EntryPoint.REST, e, ctx.req().getRemoteAddr(), null));
+      throw e;
+    }
   }
 
   /**

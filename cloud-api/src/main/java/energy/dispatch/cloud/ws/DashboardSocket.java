@@ -3,6 +3,7 @@ package energy.dispatch.cloud.ws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import energy.dispatch.cloud.auth.VerifiedToken;
 import energy.dispatch.schema.Json;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Session;
@@ -33,6 +34,12 @@ final class DashboardSocket {
 
   String id() {
     return id;
+  }
+
+  /** The peer's IP address as the server saw it, or null when unknown (the audit records it). */
+  String remoteAddress() {
+    return session.getRemoteAddress() instanceof InetSocketAddress peer && peer.getAddress() != null
+        ? peer.getAddress().getHostAddress() : null;
   }
 
   /** The principal, or null before authentication. */

@@ -3,9 +3,12 @@ package energy.dispatch.cloud.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.cloud.CloudSettings;
+import energy.dispatch.cloud.audit.TokenRefusalAudit;
+import energy.dispatch.cloud.audit.TokenRefusalAudit.EntryPoint;
 import energy.dispatch.cloud.auth.BearerToken;
 import energy.dispatch.cloud.auth.JwtVerifier;
 import energy.dispatch.cloud.auth.TokenRefusedException;
+import energy.dispatch.cloud.auth.TokenRefusedException.Reason;
 import energy.dispatch.cloud.auth.VerifiedToken;
 import energy.dispatch.cloud.command.CommandParser;
 import energy.dispatch.cloud.command.CommandService;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * header or a first {@code {"type":"auth","token":..}} message within {@link #AUTH_WINDOW};
  * the socket closes when its token expires unless renewed in-band for the same user. A bare
  * command object submits it; {@code cancel} and {@code open_commands} act on commands. Every bad
- * input is answered on the socket, which stays open. Tokens are never logged. Thread-safe.
+ * input is answered on the socket, which stays open. Every refused token is audited; tokens are
+ * never logged. Thread-safe.
  */
 public final class WsEndpoint implements AutoCloseable {
 
@@ -45,6 +49,7 @@ public final class WsEndpoint implements AutoCloseable {
 
   private final CloudSettings settings;
   private final JwtVerifier verifier;
+  private final TokenRefusalAudit tokenRefusals;
   private final CommandService commands;
   private final SocketHub hub;
   private final Clock clock;
@@ -54,9 +59,11 @@ public final class WsEndpoint implements AutoCloseable {
     return thread;
   });
 
-  public WsEndpoint(CloudSettings settings, JwtVerifier verifier, CommandService commands, SocketHub hub, Clock clock) {
+  public WsEndpoint(CloudSettings settings, JwtVerifier verifier, TokenRefusalAudit tokenRefusals,
+      CommandService commands, SocketHub hub, Clock clock) {
     this.settings = settings;
     this.verifier = verifier;
+    this.tokenRefusals = tokenRefusals;
     this.commands = commands;
     this.hub = hub;
     this.clock = clock;
@@ -81,7 +88,7 @@ public final class WsEndpoint implements AutoCloseable {
       try {
         authenticate(socket, BearerToken.from(header));
       } catch (TokenRefusedException e) {
-        refuseToken(socket, e);
+        refuseToken(socket, EntryPoint.WS_HEADER, e);
       }
     }
   }
@@ -204,10 +211,11 @@ public final class WsEndpoint implements AutoCloseable {
   }
 
   private void renewOrAuthenticate(DashboardSocket socket, String token) {
+    EntryPoint entryPoint = socket.token() == null ? EntryPoint.WS_AUTH_MESSAGE : EntryPoint.WS_RENEWAL;
     try {
       authenticate(socket, token);
     } catch (TokenRefusedException e) {
-      refuseToken(socket, e);
+      refuseToken(socket, entryPoint, e);
     }
   }
 
@@ -217,9 +225,8 @@ public final class WsEndpoint implements AutoCloseable {
     if (current != null && !current.principal().equals(verified.principal())) {
       AUTH_LOG.warn("Refused an in-band renewal for another user socketId={} principal={} offered={}", socket.id(),
           current.principal(), verified.principal());
-      socket.send(error(ErrorDetail.of(ErrorCode.FORBIDDEN,
-          "a renewal must be for the same user (" + current.principal() + "); open a new socket to switch users")));
-      return;
+      throw new TokenRefusedException(Reason.OTHER_USER, "a renewal must be for the same user ("
+          + current.principal() + "); open a new socket to switch users").withSignedUserId(verified.userId());
     }
     long untilExpiry = Math.max(0, verified.expiresAt().toEpochMilli() - clock.millis());
     socket.authenticate(verified, timers.schedule(() -> closeExpired(socket, verified), untilExpiry,
@@ -237,8 +244,10 @@ public final class WsEndpoint implements AutoCloseable {
     }
   }
 
-  private void refuseToken(DashboardSocket socket, TokenRefusedException e) {
-    AUTH_LOG.info("Token refused socketId={} reason={}", socket.id(), e.reason());
+  /** Audits the refusal, with the principal the socket already proved if any, and answers it on the socket. */
+  private void refuseToken(DashboardSocket socket, EntryPoint entryPoint, TokenRefusedException e) {
+    AUTH_LOG.debug("Token refused socketId={} entryPoint={} reason={}", socket.id(), entryPoint, e.reason());
+    tokenRefusals.record(TokenRefusalAudit.Refusal.of(entryPoint, e, socket.remoteAddress(), socket.principal()));
     socket.send(error(e.toErrorDetail()));
   }
 

@@ -2,10 +2,13 @@ package energy.dispatch.cloud.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.cloud.auth.TokenRefusedException.Reason;
+import energy.dispatch.cloud.support.CloudFixture;
+import energy.dispatch.cloud.support.TestBroker;
 import energy.dispatch.schema.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -117,6 +120,30 @@ class SimplejwtInteropTest {
     assertThatThrownBy(() -> JwtVerifier.hs256(SECRET, CLOCK).verify(tokens.path("access").asText()))
         .isInstanceOfSatisfying(TokenRefusedException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_ALGORITHM));
+  }
+
+  @Test
+  void a_simplejwt_refresh_token_on_rest_is_one_audit_row_without_the_token() throws Exception {
+    String refresh = mint(List.of("HS256", "42"), SECRET).path("refresh").asText();
+    try (TestBroker broker = TestBroker.start();
+        CloudFixture cloud = CloudFixture.start(broker, settings -> settings.jwtSecret(SECRET))) {
+
+      assertThat(cloud.call("GET", "/api/v1/edges", refresh, null).statusCode()).isEqualTo(401);
+
+      await().until(() -> auditedRefusals(cloud).size() == 1);
+      assertThat(auditedRefusals(cloud)).containsExactly("rest refresh_token 42 1");
+      String signature = refresh.substring(refresh.lastIndexOf('.') + 1);
+      String rowText = cloud.database().withHandle(h -> h.createQuery("SELECT t::text FROM token_refusals t")
+          .mapTo(String.class).one());
+      assertThat(rowText).doesNotContain(signature);
+    }
+  }
+
+  /** Each row of token_refusals as "entry_point reason claimed_user_id attempts". */
+  private static List<String> auditedRefusals(CloudFixture cloud) {
+    return cloud.database().withHandle(h -> h.createQuery(
+            "SELECT concat_ws(' ', entry_point, reason, claimed_user_id, attempts) FROM token_refusals")
+        .mapTo(String.class).list());
   }
 
   private static void assertRefusedAsRefresh(JwtVerifier verifier, String refreshToken) {
