@@ -24,6 +24,8 @@ public enum ErrorCode {
   // administration (REST admin API)
   EDGE_EXISTS("edge_exists"),
   UNKNOWN_GRANT("unknown_grant"),
+  SERVICE_EXISTS("service_exists"),
+  UNKNOWN_SERVICE("unknown_service"),
   // checks against the capability config, by the cloud (refused) or the edge (rejected)
   UNKNOWN_DEVICE("unknown_device"),
   UNKNOWN_CHANNEL("unknown_channel"),
