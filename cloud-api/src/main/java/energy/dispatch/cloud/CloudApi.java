@@ -1,6 +1,7 @@
 package energy.dispatch.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import energy.dispatch.cloud.audit.AdminAudit;
 import energy.dispatch.cloud.audit.RefusalLog;
 import energy.dispatch.cloud.audit.TokenRefusalAudit;
 import energy.dispatch.cloud.auth.DevTokens;
@@ -61,14 +62,13 @@ public final class CloudApi implements AutoCloseable {
   private final CapabilityStore capabilities;
   private final DevTokens devTokens;
 
-  private CloudApi(CloudSettings settings, Deque<AutoCloseable> resources, Database database, HttpServer http,
-      EdgeRegistry edges,
-      GrantStore grants, CapabilityStore capabilities, DevTokens devTokens) {
+  private CloudApi(CloudSettings settings, Deque<AutoCloseable> resources, HttpServer http, EdgeRegistry edges,
+      ServiceRegistry services, GrantStore grants, CapabilityStore capabilities, DevTokens devTokens) {
     this.settings = settings;
     this.resources = resources;
     this.http = http;
     this.edges = edges;
-    this.services = new ServiceRegistry(database.jdbi());
+    this.services = services;
     this.grants = grants;
     this.capabilities = capabilities;
     this.devTokens = devTokens;
@@ -97,6 +97,7 @@ public final class CloudApi implements AutoCloseable {
     GroupCommitWriter writer = push(resources, new GroupCommitWriter(database.jdbi(), 4, 5_000, work));
 
     EdgeRegistry edges = new EdgeRegistry(database.jdbi());
+    ServiceRegistry services = new ServiceRegistry(database.jdbi());
     GrantStore grants = new GrantStore(database.jdbi());
     CapabilityStore capabilities = new CapabilityStore(database.jdbi());
     CommandStore store = new CommandStore(database.jdbi());
@@ -133,13 +134,14 @@ public final class CloudApi implements AutoCloseable {
     Supplier<Map<String, Boolean>> health = () -> Map.of("db", database.isHealthy(), "redis", redis.isHealthy(),
         "mqtt", mqtt.isConnected());
     RestApi rest = new RestApi(settings, verifier, tokenRefusals, commands,
-        new AdminRoutes(settings, edges, grants, capabilities, state, devTokens), health);
+        new AdminRoutes(settings, edges, services, grants, capabilities, state, devTokens,
+            new AdminAudit(writer, clock)), health);
     HttpServer http = push(resources, HttpServer.start(settings, app -> {
       app.ws("/ws", ws::configure);
       rest.register(app);
     }));
     LOG.info("cloud-api started nodeId={} http={}:{} ws=/ws", settings.nodeId(), settings.httpHost(), http.port());
-    return new CloudApi(settings, resources, database, http, edges, grants, capabilities, devTokens);
+    return new CloudApi(settings, resources, http, edges, services, grants, capabilities, devTokens);
   }
 
   private static JwtVerifier verifier(CloudSettings settings, Clock clock) {
@@ -187,7 +189,12 @@ public final class CloudApi implements AutoCloseable {
    * It connects to the broker as {@code service:<name>}; its grants decide what it may command.
    */
   public String registerService(String serviceName) {
-    return services.registerOrRotate(serviceName);
+    try {
+      return services.register(serviceName);
+    } catch (ServiceRegistry.ServiceExistsException e) {
+      LOG.info("Service already registered, rotating its secret serviceName={}", serviceName);
+      return services.rotate(serviceName);
+    }
   }
 
   /** Grants (or replaces) a principal's permissions on the edges matching {@code edgePattern}. */

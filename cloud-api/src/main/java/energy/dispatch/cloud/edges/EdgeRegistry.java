@@ -1,8 +1,8 @@
 package energy.dispatch.cloud.edges;
 
-import energy.dispatch.schema.CredentialHash;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -14,9 +14,11 @@ import org.jdbi.v3.core.Jdbi;
 public final class EdgeRegistry {
 
   private final Jdbi jdbi;
+  private final CredentialTable credentials;
 
   public EdgeRegistry(Jdbi jdbi) {
     this.jdbi = jdbi;
+    this.credentials = new CredentialTable(jdbi, "edges", "edge_id");
   }
 
   /** A registered edge. */
@@ -25,20 +27,13 @@ public final class EdgeRegistry {
   /**
    * Registers a new edge and returns its secret.
    *
+   * @throws IllegalArgumentException when an id is missing or not valid, naming it
    * @throws EdgeExistsException when the edge id is taken
    */
   public String register(String edgeId, String siteId) {
-    requireValidId(edgeId, "edge_id");
-    requireValidId(siteId, "site_id");
-    String secret = CredentialHash.newSecret();
-    int inserted = jdbi.withHandle(h -> h.createUpdate("""
-            INSERT INTO edges (edge_id, site_id, secret_hash, credential_version)
-            VALUES (:edgeId, :siteId, :hash, 1) ON CONFLICT (edge_id) DO NOTHING""")
-        .bind("edgeId", edgeId).bind("siteId", siteId).bind("hash", CredentialHash.hash(secret)).execute());
-    if (inserted == 0) {
-      throw new EdgeExistsException(edgeId);
-    }
-    return secret;
+    CredentialTable.requireValidId(edgeId, "edge_id");
+    CredentialTable.requireValidId(siteId, "site_id");
+    return credentials.insert(edgeId, Map.of("site_id", siteId)).orElseThrow(() -> new EdgeExistsException(edgeId));
   }
 
   /**
@@ -47,15 +42,7 @@ public final class EdgeRegistry {
    * @throws UnknownEdgeException when no such edge is registered
    */
   public String rotate(String edgeId) {
-    String secret = CredentialHash.newSecret();
-    int updated = jdbi.withHandle(h -> h.createUpdate("""
-            UPDATE edges SET secret_hash = :hash, credential_version = credential_version + 1, revoked_at = NULL
-            WHERE edge_id = :edgeId""")
-        .bind("edgeId", edgeId).bind("hash", CredentialHash.hash(secret)).execute());
-    if (updated == 0) {
-      throw new UnknownEdgeException(edgeId);
-    }
-    return secret;
+    return credentials.rotate(edgeId).orElseThrow(() -> new UnknownEdgeException(edgeId));
   }
 
   public boolean exists(String edgeId) {
@@ -74,12 +61,6 @@ public final class EdgeRegistry {
             "SELECT edge_id, site_id, credential_version, created_at FROM edges ORDER BY edge_id")
         .map((rs, ctx) -> new Edge(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getTimestamp(4).toInstant()))
         .list());
-  }
-
-  private static void requireValidId(String id, String name) {
-    if (id == null || !id.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw new IllegalArgumentException(name + " must be 1-64 letters, digits, _ or -, got '" + id + "'");
-    }
   }
 
   /** The edge id is already registered. */

@@ -2,9 +2,11 @@ package energy.dispatch.cloud.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.cloud.CloudSettings;
+import energy.dispatch.cloud.audit.AdminAudit;
 import energy.dispatch.cloud.auth.DevTokens;
 import energy.dispatch.cloud.edges.CapabilityStore;
 import energy.dispatch.cloud.edges.EdgeRegistry;
+import energy.dispatch.cloud.edges.ServiceRegistry;
 import energy.dispatch.cloud.grants.Grant;
 import energy.dispatch.cloud.grants.GrantStore;
 import energy.dispatch.cloud.redis.DeliveryState;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Edges with presence, and the admin routes: edge registration and secret rotation (the secret is
- * shown once), grants, capability configs; development tokens in demo mode only. Thread-safe.
+ * shown once), grants, capability configs, services ({@link ServiceAdminRoutes}); every admin
+ * action is audited. Development tokens in demo mode only. Thread-safe.
  */
 public final class AdminRoutes {
 
@@ -34,11 +37,15 @@ public final class AdminRoutes {
   private final CapabilityStore capabilities;
   private final DeliveryState presence;
   private final DevTokens devTokens;
+  private final AdminAudit audit;
+  private final ServiceAdminRoutes services;
 
   /** @param devTokens null unless in demo mode */
-  public AdminRoutes(CloudSettings settings, EdgeRegistry edges, GrantStore grants, CapabilityStore capabilities,
-      DeliveryState presence, DevTokens devTokens) {
+  public AdminRoutes(CloudSettings settings, EdgeRegistry edges, ServiceRegistry services, GrantStore grants,
+      CapabilityStore capabilities, DeliveryState presence, DevTokens devTokens, AdminAudit audit) {
     this.settings = settings;
+    this.audit = audit;
+    this.services = new ServiceAdminRoutes(settings, services, audit);
     this.edges = edges;
     this.grants = grants;
     this.capabilities = capabilities;
@@ -54,6 +61,7 @@ public final class AdminRoutes {
     app.post("/api/v1/admin/grants", this::grant);
     app.delete("/api/v1/admin/grants", this::revoke);
     app.post("/api/v1/dev/token", this::devToken);
+    services.register(app);
   }
 
   private void listEdges(Context ctx) {
@@ -75,6 +83,11 @@ public final class AdminRoutes {
   }
 
   private String requireAdmin(Context ctx) {
+    return requireAdmin(settings, ctx);
+  }
+
+  /** The caller's principal when it is an administrator; else {@code forbidden}. */
+  static String requireAdmin(CloudSettings settings, Context ctx) {
     String principal = RestApi.principal(ctx);
     if (!settings.isAdmin(principal)) {
       throw new ApiException(ErrorCode.FORBIDDEN, principal + " is not an administrator");
@@ -95,7 +108,7 @@ public final class AdminRoutes {
     } catch (EdgeRegistry.EdgeExistsException e) {
       throw new ApiException(ErrorCode.EDGE_EXISTS, e.getMessage());
     }
-    AUDIT.info("Edge registered edgeId={} siteId={} principal={}", edgeId, siteId, admin);
+    audit.record(admin, "edge.register", edgeId);
     ctx.status(201).json(Map.of("edge_id", edgeId, "site_id", siteId, "secret", secret));
   }
 
@@ -104,7 +117,7 @@ public final class AdminRoutes {
     String edgeId = ctx.pathParam("id");
     try {
       String secret = edges.rotate(edgeId);
-      AUDIT.info("Edge secret rotated edgeId={} principal={}", edgeId, admin);
+      audit.record(admin, "edge.rotate", edgeId);
       ctx.json(Map.of("edge_id", edgeId, "secret", secret));
     } catch (EdgeRegistry.UnknownEdgeException e) {
       throw new ApiException(ErrorCode.UNKNOWN_EDGE, e.getMessage());
@@ -117,7 +130,7 @@ public final class AdminRoutes {
     JsonNode body = RestApi.readBody(ctx);
     try {
       int version = capabilities.store(edgeId, body, admin);
-      AUDIT.info("Capability config stored edgeId={} version={} principal={}", edgeId, version, admin);
+      audit.record(admin, "edge.config", edgeId + " version " + version);
       ctx.json(Map.of("edge_id", edgeId, "version", version));
     } catch (CapabilityConfig.InvalidConfigException e) {
       throw new ApiException(ErrorCode.INVALID_CONFIG, e.getMessage());
@@ -138,8 +151,8 @@ public final class AdminRoutes {
           + "can_control: " + e.getMessage());
     }
     grants.grant(grant);
-    AUDIT.info("Grant set grantee={} edgePattern={} canView={} canControl={} principal={}", grant.principal(),
-        grant.edgePattern(), grant.canView(), grant.canControl(), admin);
+    audit.record(admin, "grant.set", grant.principal() + " on " + grant.edgePattern() + (grant.canControl()
+        ? ": view and control" : grant.allowsView() ? ": view" : ": nothing"));
     ctx.status(201).json(grant);
   }
 
@@ -153,7 +166,7 @@ public final class AdminRoutes {
     if (!grants.revoke(grantee, pattern)) {
       throw new ApiException(ErrorCode.UNKNOWN_GRANT, "no grant of " + grantee + " on " + pattern);
     }
-    AUDIT.info("Grant revoked grantee={} edgePattern={} principal={}", grantee, pattern, admin);
+    audit.record(admin, "grant.revoke", grantee + " on " + pattern);
     ctx.status(204);
   }
 

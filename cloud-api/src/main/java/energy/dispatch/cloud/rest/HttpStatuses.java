@@ -20,7 +20,9 @@ final class HttpStatuses {
     STATUS.put(ErrorCode.UNKNOWN_EDGE, 404);
     STATUS.put(ErrorCode.UNKNOWN_COMMAND, 404);
     STATUS.put(ErrorCode.UNKNOWN_GRANT, 404);
+    STATUS.put(ErrorCode.UNKNOWN_SERVICE, 404);
     STATUS.put(ErrorCode.EDGE_EXISTS, 409);
+    STATUS.put(ErrorCode.SERVICE_EXISTS, 409);
     STATUS.put(ErrorCode.DUPLICATE_COMMAND_ID, 409);
     STATUS.put(ErrorCode.NOT_CANCELLABLE, 409);
     STATUS.put(ErrorCode.PAYLOAD_TOO_LARGE, 413);

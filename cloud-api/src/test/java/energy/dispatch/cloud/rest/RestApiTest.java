@@ -14,6 +14,7 @@ import energy.dispatch.cloud.support.TestBroker;
 import energy.dispatch.cloud.support.TestEdge;
 import energy.dispatch.schema.CredentialHash;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,7 +171,7 @@ class RestApiTest {
   }
 
   @Test
-  void an_admin_registers_an_edge_and_gets_its_secret_once_stored_only_as_a_hash() {
+  void an_admin_registers_an_edge_and_gets_its_secret_once_stored_only_as_a_hash_and_audited() {
     HttpResponse<String> created = fixture.call("POST", "/api/v1/admin/edges", admin,
         "{\"edge_id\": \"site7_edge_prod\", \"site_id\": \"site7\"}");
     String secret = json(created.body()).path("secret").asText();
@@ -185,6 +186,100 @@ class RestApiTest {
     String rotated = json(fixture.call("POST", "/api/v1/admin/edges/site7_edge_prod/rotate", admin, null).body())
         .path("secret").asText();
     assertThat(rotated).isNotEqualTo(secret).hasSize(43);
+    assertThat(adminActionsOn("site7_edge_prod")).containsExactly("edge.register", "edge.rotate");
+  }
+
+  @Test
+  void an_admin_registers_a_service_whose_secret_is_stored_only_as_a_hash_and_every_action_is_audited() {
+    HttpResponse<String> created = fixture.call("POST", "/api/v1/admin/services", admin,
+        "{\"service_name\": \"optimizer_rest\"}");
+    String secret = json(created.body()).path("secret").asText();
+
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(json(created.body()).path("principal").asText()).isEqualTo("service:optimizer_rest");
+    assertThat(secret).hasSize(43);
+    assertThat(serviceColumn("secret_hash", "optimizer_rest")).isEqualTo(CredentialHash.hash(secret));
+    String rotated = json(fixture.call("POST", "/api/v1/admin/services/optimizer_rest/rotate", admin, null).body())
+        .path("secret").asText();
+    assertThat(serviceColumn("secret_hash", "optimizer_rest")).isEqualTo(CredentialHash.hash(rotated));
+    assertThat(fixture.call("DELETE", "/api/v1/admin/services/optimizer_rest", admin, null).statusCode())
+        .isEqualTo(204);
+    JsonNode listed = json(fixture.call("GET", "/api/v1/admin/services", admin, null).body()).path("services");
+    assertThat(listed).anySatisfy(service -> {
+      assertThat(service.path("principal").asText()).isEqualTo("service:optimizer_rest");
+      assertThat(service.path("credential_version").asInt()).isEqualTo(2);
+      assertThat(service.path("revoked_at").isTextual()).isTrue();
+    });
+    assertThat(adminActionsOn("service:optimizer_rest")).containsExactly("service.register", "service.rotate",
+        "service.revoke");
+  }
+
+  @Test
+  void a_service_gets_its_grants_through_the_grant_route() {
+    fixture.call("POST", "/api/v1/admin/services", admin, "{\"service_name\": \"optimizer_granted\"}");
+
+    assertThat(fixture.call("POST", "/api/v1/admin/grants", admin, "{\"principal\": \"service:optimizer_granted\", "
+        + "\"edge_pattern\": \"site1_*\", \"can_view\": true, \"can_control\": true}").statusCode()).isEqualTo(201);
+
+    assertThat(count("grants", "principal = 'service:optimizer_granted' AND edge_pattern = 'site1_*' AND can_control"))
+        .isOne();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "{}| 400| schema_violation| service_name is required",
+      "{\"service_name\": 7}| 400| schema_violation| service_name is required",
+      "{\"service_name\": \"opt/imizer\"}| 400| schema_violation| service_name must be 1-64 letters",
+      "{\"service_name\": \"opt+x\"}| 400| schema_violation| got 'opt+x'",
+      "[1]| 400| schema_violation| JSON object",
+      "{oops| 400| malformed_json| not valid JSON"})
+  void a_bad_service_registration_is_a_clear_4xx_and_registers_nothing(String body, int status, String code,
+      String sentence) {
+    HttpResponse<String> answer = fixture.call("POST", "/api/v1/admin/services", admin, body);
+
+    assertError(answer, status, code);
+    assertThat(json(answer.body()).path("error").path("message").asText()).contains(sentence);
+    assertThat(count("services", "service_name NOT LIKE 'optimizer%'")).isZero();
+  }
+
+  @Test
+  void a_taken_service_name_is_a_conflict_and_an_unknown_one_is_not_found() {
+    fixture.call("POST", "/api/v1/admin/services", admin, "{\"service_name\": \"optimizer_twice\"}");
+    String hash = serviceColumn("secret_hash", "optimizer_twice");
+
+    assertError(fixture.call("POST", "/api/v1/admin/services", admin, "{\"service_name\": \"optimizer_twice\"}"),
+        409, "service_exists");
+    assertThat(serviceColumn("secret_hash", "optimizer_twice")).isEqualTo(hash);
+    assertError(fixture.call("POST", "/api/v1/admin/services/nobody/rotate", admin, null), 404, "unknown_service");
+    assertError(fixture.call("DELETE", "/api/v1/admin/services/nobody", admin, null), 404, "unknown_service");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"GET, /api/v1/admin/services", "POST, /api/v1/admin/services",
+      "POST, /api/v1/admin/services/optimizer_x/rotate", "DELETE, /api/v1/admin/services/optimizer_x"})
+  void the_service_admin_routes_are_refused_to_other_users(String method, String path) {
+    fixture.call("POST", "/api/v1/admin/services", admin, "{\"service_name\": \"optimizer_x\"}");
+    String hash = serviceColumn("secret_hash", "optimizer_x");
+
+    assertError(fixture.call(method, path, operator, "{\"service_name\": \"optimizer_y\"}"), 403, "forbidden");
+    assertThat(serviceColumn("secret_hash", "optimizer_x")).isEqualTo(hash);
+    assertThat(count("services", "service_name = 'optimizer_y'")).isZero();
+  }
+
+  private List<String> adminActionsOn(String subject) {
+    return fixture.database().withHandle(h -> h.createQuery(
+            "SELECT action FROM admin_actions WHERE subject = :subject ORDER BY at, action_id")
+        .bind("subject", subject).mapTo(String.class).list());
+  }
+
+  private int count(String table, String condition) {
+    return fixture.database().withHandle(h -> h.createQuery("SELECT count(*) FROM " + table + " WHERE " + condition)
+        .mapTo(Integer.class).one());
+  }
+
+  private String serviceColumn(String column, String serviceName) {
+    return fixture.database().withHandle(h -> h.createQuery("SELECT " + column
+        + " FROM services WHERE service_name = :name").bind("name", serviceName).mapTo(String.class).one());
   }
 
   @Test
