@@ -16,17 +16,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./dispatch admin}: edge registration, secret rotation, grants and capability configs,
- * through the cloud's admin REST API (the token's user must be an admin).
+ * {@code ./dispatch admin}: edge and service registration, secret rotation, service revocation,
+ * grants and capability configs, through the cloud's admin REST API (the token's user must be an
+ * admin).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-    description = "Registers edges, rotates secrets, grants access and uploads capability configs.",
+    description = "Registers edges and services, rotates secrets, grants access and uploads capability configs.",
     subcommands = {
         AdminCommand.RegisterEdge.class,
         AdminCommand.RotateSecret.class,
         AdminCommand.Grant.class,
         AdminCommand.Revoke.class,
         AdminCommand.UploadConfig.class,
+        AdminCommand.RegisterService.class,
+        AdminCommand.RotateServiceSecret.class,
+        AdminCommand.RevokeService.class,
+        AdminCommand.ListServices.class,
     })
 final class AdminCommand {
 
@@ -59,7 +64,7 @@ final class AdminCommand {
     @Override
     public Integer call() throws Exception {
       ObjectNode body = Json.mapper().createObjectNode().put("edge_id", edgeId).put("site_id", siteId);
-      printSecret(spec, connection.client().send("POST", "/api/v1/admin/edges", body));
+      printSecret(spec, connection.client().send("POST", "/api/v1/admin/edges", body), "edge_id");
       return 0;
     }
   }
@@ -73,7 +78,8 @@ final class AdminCommand {
 
     @Override
     public Integer call() throws Exception {
-      printSecret(spec, connection.client().send("POST", "/api/v1/admin/edges/" + encode(edgeId) + "/rotate", null));
+      printSecret(spec, connection.client().send("POST", "/api/v1/admin/edges/" + encode(edgeId) + "/rotate", null),
+          "edge_id");
       return 0;
     }
   }
@@ -132,8 +138,73 @@ final class AdminCommand {
     }
   }
 
-  private static void printSecret(CommandSpec spec, JsonNode answer) {
-    spec.commandLine().getOut().println(answer.path("edge_id").asText() + " secret (shown once): "
+  @Command(name = "register-service", mixinStandardHelpOptions = true,
+      description = "Registers an optimizer service (MQTT user service:<name>) and prints its secret once; "
+          + "grant it edges with 'admin grant --principal service:<name>'.")
+  static final class RegisterService implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--name", required = true, description = "1-64 letters, digits, _ or -") String serviceName;
+
+    @Override
+    public Integer call() throws Exception {
+      ObjectNode body = Json.mapper().createObjectNode().put("service_name", serviceName);
+      printSecret(spec, connection.client().send("POST", "/api/v1/admin/services", body), "principal");
+      return 0;
+    }
+  }
+
+  @Command(name = "rotate-service-secret", mixinStandardHelpOptions = true,
+      description = "Gives a service a new MQTT secret (printed once, reinstating a revoked service); the old one "
+          + "stops working and its sessions are closed.")
+  static final class RotateServiceSecret implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--name", required = true) String serviceName;
+
+    @Override
+    public Integer call() throws Exception {
+      printSecret(spec, connection.client().send("POST", "/api/v1/admin/services/" + encode(serviceName) + "/rotate",
+          null), "principal");
+      return 0;
+    }
+  }
+
+  @Command(name = "revoke-service", mixinStandardHelpOptions = true,
+      description = "Revokes a service's MQTT credential: the broker refuses it and closes its sessions.")
+  static final class RevokeService implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--name", required = true) String serviceName;
+
+    @Override
+    public Integer call() throws Exception {
+      connection.client().send("DELETE", "/api/v1/admin/services/" + encode(serviceName), null);
+      spec.commandLine().getOut().println("revoked service:" + serviceName);
+      return 0;
+    }
+  }
+
+  @Command(name = "list-services", mixinStandardHelpOptions = true,
+      description = "Lists the registered services: principal, credential version, and when revoked.")
+  static final class ListServices implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+
+    @Override
+    public Integer call() throws Exception {
+      for (JsonNode service : connection.client().send("GET", "/api/v1/admin/services", null).path("services")) {
+        String revokedAt = service.path("revoked_at").asText("");
+        spec.commandLine().getOut().println(service.path("principal").asText() + " credential version "
+            + service.path("credential_version").asInt() + (revokedAt.isEmpty() ? "" : " revoked at " + revokedAt));
+      }
+      return 0;
+    }
+  }
+
+  /** Prints the secret an answer shows once, after the {@code subject} field of the answer. */
+  private static void printSecret(CommandSpec spec, JsonNode answer, String subject) {
+    spec.commandLine().getOut().println(answer.path(subject).asText() + " secret (shown once): "
         + answer.path("secret").asText());
   }
 

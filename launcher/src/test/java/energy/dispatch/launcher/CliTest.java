@@ -96,6 +96,47 @@ class CliTest {
   }
 
   @Test
+  void a_service_is_registered_rotated_revoked_and_listed_from_the_cli() {
+    Run registered = admin("register-service", "--name", "optimizer_cli");
+    Run rotated = admin("rotate-service-secret", "--name", "optimizer_cli");
+    Run revoked = admin("revoke-service", "--name", "optimizer_cli");
+    Run listed = admin("list-services");
+
+    String shownOnce = "service:optimizer_cli secret \\(shown once\\): [A-Za-z0-9_-]{43}";
+    assertThat(List.of(registered, rotated, revoked, listed)).extracting(Run::exitCode).containsOnly(0);
+    assertThat(registered.out()).containsPattern(shownOnce);
+    assertThat(rotated.out()).containsPattern(shownOnce).isNotEqualTo(registered.out());
+    assertThat(revoked.out()).contains("revoked service:optimizer_cli");
+    assertThat(listed.out()).containsPattern("service:optimizer_cli credential version 2 revoked at 20\\d\\d-");
+  }
+
+  @Test
+  void register_service_with_an_invalid_name_fails_naming_the_problem() {
+    Run run = admin("register-service", "--name", "optimizer/cli");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("400").contains("schema_violation").contains("service_name must be");
+  }
+
+  @Test
+  void register_service_with_a_taken_name_fails_with_a_conflict() {
+    admin("register-service", "--name", "optimizer_taken");
+
+    Run run = admin("register-service", "--name", "optimizer_taken");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("409").contains("service_exists").doesNotContain("secret (shown once)");
+  }
+
+  /** {@code ./dispatch admin <args>} as the administrator. */
+  static Run admin(String... args) {
+    List<String> line = new java.util.ArrayList<>(List.of("admin", args[0], "--api", api(), "--token-file",
+        adminToken.toString()));
+    line.addAll(List.of(args).subList(1, args.length));
+    return dispatch(line.toArray(String[]::new));
+  }
+
+  @Test
   void send_to_an_edge_without_a_grant_prints_the_refusal_and_exits_1() throws Exception {
     Run run = dispatch("send", "--url", system.cloud().webSocketUrl(), "--token-file", adminToken.toString(),
         "--edge", "site9_edge_nowhere", "--device", "bms_main", "--channel", "SetActivePower", "--value", "1000");

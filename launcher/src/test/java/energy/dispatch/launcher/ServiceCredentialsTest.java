@@ -1,0 +1,160 @@
+package energy.dispatch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import energy.dispatch.schema.CredentialHash;
+import energy.dispatch.schema.Json;
+import energy.dispatch.schema.Topics;
+import energy.dispatch.testing.TestPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Services registered, rotated and revoked over the admin REST API, against the broker that reads
+ * their credentials from PostgreSQL: what the API answers is what the broker admits.
+ */
+class ServiceCredentialsTest {
+
+  @TempDir
+  static Path folder;
+
+  static LocalSystem system;
+  static String adminToken;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startSystem() {
+    system = TestSystems.start(TestSystems.settings(TestPostgres.freshDatabase(), CredentialHash.newSecret())
+        .adminUserIds(Set.of(LocalSystem.DEMO_USER_ID)).build(), folder, List.of());
+    adminToken = system.operatorToken(Duration.ofMinutes(30));
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    if (system != null) {
+      system.close();
+    }
+  }
+
+  @Test
+  void a_service_registered_over_rest_connects_with_its_secret_and_publishes_to_its_ingress() throws Exception {
+    String secret = register("optimizer_new");
+    call("POST", "/api/v1/admin/grants", "{\"principal\": \"service:optimizer_new\", \"edge_pattern\": \"site5_*\", "
+        + "\"can_view\": true, \"can_control\": true}");
+    Mqtt5BlockingClient service = awaitAdmitted("optimizer_new", secret, "main").client();
+    CompletableFuture<Mqtt5Publish> response = new CompletableFuture<>();
+    service.toAsync().publishes(MqttGlobalPublishFilter.SUBSCRIBED, response::complete);
+    String responses = Topics.SERVICES + "optimizer_new/responses/";
+    service.subscribeWith().topicFilter(responses + "#").qos(MqttQos.AT_LEAST_ONCE).send();
+
+    service.publishWith().topic(Topics.serviceRequests("optimizer_new")).qos(MqttQos.AT_LEAST_ONCE)
+        .responseTopic(responses + "run-1").correlationData("corr-1".getBytes(StandardCharsets.UTF_8))
+        .payload(OptimizerOverMqttTest.command("svc_cmd_1", "site5_edge_none").toString()
+            .getBytes(StandardCharsets.UTF_8)).send();
+
+    // the grant lets it past authorization: the cloud answers that the edge does not exist
+    JsonNode answer = Json.mapper().readTree(response.get(30, TimeUnit.SECONDS).getPayloadAsBytes());
+    assertThat(answer.path("status").asText()).isEqualTo("refused");
+    assertThat(answer.path("error").path("code").asText()).isEqualTo("unknown_edge");
+    service.disconnect();
+  }
+
+  @Test
+  void rotation_disconnects_the_old_session_and_refuses_the_old_secret() throws Exception {
+    String oldSecret = register("optimizer_rotated");
+    Session old = awaitAdmitted("optimizer_rotated", oldSecret, "old");
+
+    String newSecret = call("POST", "/api/v1/admin/services/optimizer_rotated/rotate", null).path("secret").asText();
+
+    assertThat(old.disconnected().get(30, TimeUnit.SECONDS)).isInstanceOf(Mqtt5DisconnectException.class);
+    assertThat(newSecret).isNotEqualTo(oldSecret);
+    awaitAdmitted("optimizer_rotated", newSecret, "new").client().disconnect();
+    assertRefused("optimizer_rotated", oldSecret);
+  }
+
+  @Test
+  void revocation_disconnects_the_session_and_refuses_the_secret() throws Exception {
+    String secret = register("optimizer_revoked");
+    Session session = awaitAdmitted("optimizer_revoked", secret, "main");
+
+    call("DELETE", "/api/v1/admin/services/optimizer_revoked", null);
+
+    assertThat(session.disconnected().get(30, TimeUnit.SECONDS)).isInstanceOf(Mqtt5DisconnectException.class);
+    assertRefused("optimizer_revoked", secret);
+  }
+
+  /** A connected client of a service, and what ends its connection. */
+  record Session(Mqtt5BlockingClient client, CompletableFuture<Throwable> disconnected) {}
+
+  private String register(String serviceName) throws Exception {
+    return call("POST", "/api/v1/admin/services", "{\"service_name\": \"" + serviceName + "\"}").path("secret")
+        .asText();
+  }
+
+  private Session awaitAdmitted(String serviceName, String secret, String suffix) {
+    // The broker reads new credentials within its refresh interval (2 s).
+    return await().atMost(Duration.ofSeconds(30)).until(() -> connect(serviceName, secret, suffix), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private void assertRefused(String serviceName, String secret) {
+    assertThatThrownBy(() -> client(serviceName, secret, "refused", new CompletableFuture<>()).connect())
+        .isInstanceOf(Mqtt5ConnAckException.class);
+  }
+
+  private Optional<Session> connect(String serviceName, String secret, String suffix) {
+    CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
+    Mqtt5BlockingClient client = client(serviceName, secret, suffix, disconnected);
+    try {
+      client.connect();
+      return Optional.of(new Session(client, disconnected));
+    } catch (Mqtt5ConnAckException notYet) {
+      return Optional.empty();
+    }
+  }
+
+  private static Mqtt5BlockingClient client(String serviceName, String secret, String suffix,
+      CompletableFuture<Throwable> disconnected) {
+    return Mqtt5Client.builder().identifier("service-" + serviceName + "-" + suffix)
+        .serverHost("127.0.0.1").serverPort(system.broker().port())
+        .simpleAuth().username("service:" + serviceName).password(secret.getBytes(StandardCharsets.UTF_8))
+        .applySimpleAuth()
+        .addDisconnectedListener(context -> disconnected.complete(context.getCause()))
+        .buildBlocking();
+  }
+
+  private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.cloud().httpPort() + path))
+        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+    return response.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
+  }
+}
