@@ -70,13 +70,16 @@ class TokenRefusalRowsTest {
       case "wrong_audience" -> signed(TestTokens.access(456).issuer(ISSUER).audience().add("billing").and()
           .issuedAt(Date.from(now.minusSeconds(60))).expiration(Date.from(now.plusSeconds(600))));
       case "malformed" -> "not.a.token";
+      case "wrong_token_type" -> signed(access(456).claim("token_type", "id"));
+      case "missing_claim" -> signed(access(456).claim("user_id", null));
       default -> throw new IllegalArgumentException(kind);
     };
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(nullValues = "null", value = {"expired, 456", "not_yet_valid, 456", "bad_signature, null",
-      "unsigned, null", "refresh_token, 456", "wrong_issuer, 456", "wrong_audience, 456", "malformed, null"})
+      "unsigned, null", "refresh_token, 456", "wrong_issuer, 456", "wrong_audience, 456", "malformed, null",
+      "wrong_token_type, 456", "missing_claim, null"})
   void a_token_refused_on_rest_is_one_row_with_its_reason_and_no_token_text(String reason, String claimedUserId) {
     String token = tokenOf(reason);
 
