@@ -8,6 +8,7 @@ import energy.dispatch.edge.config.ConfigStore;
 import energy.dispatch.edge.config.ConfigSync;
 import energy.dispatch.edge.control.Controllers;
 import energy.dispatch.edge.cycle.CoreCycle;
+import energy.dispatch.edge.cycle.FixedRateSchedule;
 import energy.dispatch.edge.cycle.Holds;
 import energy.dispatch.edge.cycle.Recovery;
 import energy.dispatch.edge.cycle.SiteState;
@@ -124,7 +125,9 @@ final class EdgeRuntime implements AutoCloseable {
     // Devices open on the cycle thread, so that a device that is down never delays the start.
     cycleThread.execute(guarded("recovery", this::ready));
     long periodMillis = config.cyclePeriodMs();
-    cycleThread.scheduleAtFixedRate(guarded("cycle", this::tick), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    FixedRateSchedule schedule = new FixedRateSchedule(MonotonicClock.system().nanos(), Duration.ofMillis(periodMillis));
+    cycleThread.scheduleAtFixedRate(guarded("cycle", () -> tick(schedule.next())), periodMillis, periodMillis,
+        TimeUnit.MILLISECONDS);
     long reportMillis = settings.stateReportPeriod().toMillis();
     cycleThread.scheduleAtFixedRate(guarded("state report", reporter::publishState), reportMillis, reportMillis,
         TimeUnit.MILLISECONDS);
@@ -139,10 +142,10 @@ final class EdgeRuntime implements AutoCloseable {
     return link.connected();
   }
 
-  private void tick() {
+  private void tick(long dueNanos) {
     configSync.expire(settings.clock().instant());
     if (ready()) {
-      cycle.runOnce();
+      cycle.runOnce(dueNanos);
     }
   }
 

@@ -106,8 +106,18 @@ public final class CoreCycle {
     return Duration.ofMillis(site.config().cyclePeriodMs());
   }
 
-  /** One cycle, all phases. */
+  /** One cycle, all phases, due now. */
   public void runOnce() {
+    runOnce(monotonic.nanos());
+  }
+
+  /**
+   * One cycle, all phases.
+   *
+   * @param dueNanos when the schedule meant it to start, on the monotonic clock; how much later it
+   *     starts is its lateness
+   */
+  public void runOnce(long dueNanos) {
     long startNanos = monotonic.nanos();
     Instant now = clock.instant();
     endHoldsAndOverrides(now);
@@ -115,7 +125,7 @@ public final class CoreCycle {
     applyCommands();
     runControllers();
     writeOutputs();
-    report(startNanos);
+    report(startNanos - dueNanos, startNanos);
   }
 
   /** Brings the reported state up to date after a change between cycles (a new config). */
@@ -275,13 +285,15 @@ public final class CoreCycle {
 
   // --- phase 5: report
 
-  private void report(long startNanos) {
-    stats.record(monotonic.nanos() - startNanos, TimeUnit.MILLISECONDS.toNanos(site.config().cyclePeriodMs()));
+  private void report(long lateNanos, long startNanos) {
+    stats.record(lateNanos, monotonic.nanos() - startNanos,
+        TimeUnit.MILLISECONDS.toNanos(site.config().cyclePeriodMs()));
     status = buildStatus();
   }
 
   private EdgeStatus buildStatus() {
     return new EdgeStatus(site.config().version(), site.controllers().describe(), site.holds().all(),
-        site.controllers().overrides(), queue.depth(), stats.lastCycleMillis(), stats.overruns());
+        site.controllers().overrides(), queue.depth(), stats.lastCycleMillis(), stats.overruns(), stats.cycles(),
+        stats.lateness());
   }
 }

@@ -16,7 +16,9 @@ public record EdgeStatus(
     List<ParameterOverride> overrides,
     int queueDepth,
     double lastCycleMs,
-    long cycleOverruns) {
+    long cycleOverruns,
+    long cycles,
+    CycleLateness cycleStartLateness) {
 
   public EdgeStatus {
     controllers = Map.copyOf(controllers);

@@ -75,10 +75,21 @@ public final class StateReporter implements StateEvents {
     message.put("queue_depth", current.queueDepth());
     message.put("last_cycle_ms", current.lastCycleMs());
     message.put("cycle_overruns", current.cycleOverruns());
+    message.put("cycles", current.cycles());
+    message.put("cycle_start_lateness_ms", lateness(current.cycleStartLateness()));
     if (event != null) {
       message.put("event", event);
     }
     return message;
+  }
+
+  private static Map<String, Object> lateness(CycleLateness lateness) {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("p50", lateness.p50Ms());
+    figures.put("p99", lateness.p99Ms());
+    figures.put("max", lateness.maxMs());
+    figures.put("samples", lateness.samples());
+    return figures;
   }
 
   private void publish(Map<String, Object> message, boolean retain) {

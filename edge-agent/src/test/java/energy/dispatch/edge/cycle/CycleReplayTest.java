@@ -1,9 +1,11 @@
 package energy.dispatch.edge.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.edge.control.Controllers;
+import energy.dispatch.edge.state.CycleLateness;
 import energy.dispatch.edge.state.StateEvent;
 import energy.dispatch.edge.testing.EdgeHarness;
 import energy.dispatch.edge.testing.FakeClock;
@@ -368,6 +370,22 @@ class CycleReplayTest {
     assertThat(edge.cycle.status().cycleOverruns()).isEqualTo(2);
     assertThat(edge.cycle.status().lastCycleMs()).isEqualTo(1_500);
     assertThat(edge.cycle.stats().cycles()).isEqualTo(3);
+  }
+
+  @Test
+  void a_cycle_that_starts_after_its_due_time_reports_how_late_it_started() {
+    start(site(200_000, 50, 40_000, 15_000));
+    long dueNanos = edge.clock.nanos();
+    edge.clock.advance(Duration.ofMillis(7));
+    edge.cycle.runOnce(dueNanos);
+    edge.cycle.runOnce();
+
+    CycleLateness lateness = edge.cycle.status().cycleStartLateness();
+    assertThat(lateness.samples()).isEqualTo(2);
+    assertThat(lateness.maxMs()).isEqualTo(7);
+    assertThat(lateness.p99Ms()).isCloseTo(7, within(0.07));
+    assertThat(lateness.p50Ms()).isZero();
+    assertThat(edge.cycle.status().cycles()).isEqualTo(2);
   }
 
   @Test

@@ -96,8 +96,12 @@ class EdgeAgentMqttTest {
   }
 
   private EdgeSettings settings(int brokerPort) {
+    return settings(brokerPort, Duration.ofSeconds(30));
+  }
+
+  private EdgeSettings settings(int brokerPort, Duration stateReportPeriod) {
     return new EdgeSettings(edgeId, secret, "127.0.0.1", brokerPort, configPath, directory.resolve("journal.db"),
-        900, 100, Duration.ofSeconds(30), Clock.systemUTC());
+        900, 100, stateReportPeriod, Clock.systemUTC());
   }
 
   private EdgeAgent startAgent() {
@@ -300,6 +304,22 @@ class EdgeAgentMqttTest {
     JsonNode restarting = cloud.events("restarting").get(0);
     assertThat(restarting.path("holds").get(0).path("command_id").asText()).isEqualTo("sp-state");
     assertThat(restarting.path("event").path("expected_sec").asInt()).isPositive();
+  }
+
+  @Test
+  void the_state_report_carries_the_cycle_count_and_the_start_lateness_of_the_cycles() {
+    closeables.add(EdgeAgent.start(settings(broker.port(), Duration.ofSeconds(1))));
+
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> cloud.lastState().map(state -> state.path("cycles").asLong() >= 3).orElse(false));
+    JsonNode state = cloud.lastState().orElseThrow();
+    JsonNode lateness = state.path("cycle_start_lateness_ms");
+    assertThat(lateness.path("samples").asLong()).isEqualTo(state.path("cycles").asLong());
+    assertThat(lateness.path("p50").asDouble()).isLessThanOrEqualTo(lateness.path("p99").asDouble());
+    assertThat(lateness.path("p99").asDouble()).isLessThanOrEqualTo(lateness.path("max").asDouble() * 1.01);
+    // A cycle on an idle 1 s schedule starts within a second of its time, or the measure is wrong.
+    assertThat(lateness.path("max").asDouble()).isBetween(0.0, 1_000.0);
+    assertThat(SchemaValidator.instance().violations(SchemaValidator.Schema.EDGE_STATE, state)).isEmpty();
   }
 
   private EmbeddedBroker restartBroker(Path dataFolder) {
