@@ -17,7 +17,9 @@ import energy.dispatch.edge.device.DeviceGateway;
 import energy.dispatch.edge.journal.Hold;
 import energy.dispatch.edge.journal.Journal;
 import energy.dispatch.edge.journal.JournalEntry;
-import energy.dispatch.edge.mqtt.AckOutbox;
+import energy.dispatch.edge.journal.PendingAck;
+import energy.dispatch.edge.journal.PendingEvent;
+import energy.dispatch.edge.mqtt.JournalOutbox;
 import energy.dispatch.edge.mqtt.InboundHandler;
 import energy.dispatch.edge.mqtt.MqttLink;
 import energy.dispatch.edge.state.EdgeStatus;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One lifetime of the agent, from journal open to close: the parts and their threads. The cycle
- * thread owns the site state; the intake thread takes MQTT messages; the outbox thread sends acks.
+ * thread owns the site state; the intake thread takes MQTT messages; two outbox threads send the
+ * journaled acks and state events.
  */
 final class EdgeRuntime implements AutoCloseable {
 
@@ -59,7 +62,8 @@ final class EdgeRuntime implements AutoCloseable {
   private final DeviceGatewayFactory devices;
   private final Journal journal;
   private final AtomicReference<DeviceGateway> gateway = new AtomicReference<>();
-  private final AckOutbox outbox;
+  private final JournalOutbox<PendingAck> acks;
+  private final JournalOutbox<PendingEvent> events;
   private final CommandLedger ledger;
   private final CommandQueue queue;
   private final SiteState site;
@@ -87,15 +91,17 @@ final class EdgeRuntime implements AutoCloseable {
       joined(warming);
       int purged = journal.purgeFinishedBefore(settings.clock().instant().minus(DEDUPE_WINDOW));
       LOG.info("Journal purged edgeId={} commands={} olderThan={}", edgeId, purged, DEDUPE_WINDOW);
-      this.outbox = new AckOutbox(edgeId, journal);
-      this.ledger = new CommandLedger(journal, outbox, settings.clock());
+      this.acks = JournalOutbox.acks(edgeId, journal);
+      this.events = JournalOutbox.events(edgeId, journal);
+      this.ledger = new CommandLedger(journal, acks::send, settings.clock());
       this.queue = new CommandQueue(settings.queueCapacity());
       this.site = new SiteState(config, Controllers.of(config, journal.controllerSettings(), journal.overrides()),
           new Holds(journal.holds()));
       this.cycleThread = Executors.newSingleThreadScheduledExecutor(named("edge-cycle-" + edgeId));
       this.intakeThread = Executors.newSingleThreadExecutor(named("edge-intake-" + edgeId));
       AtomicReference<CoreCycle> cycleRef = new AtomicReference<>();
-      this.reporter = new StateReporter(edgeId, () -> cycleRef.get().status(), settings.clock());
+      this.reporter = new StateReporter(edgeId, () -> cycleRef.get().status(), settings.clock(),
+          (type, message, raisedAt) -> events.send(journal.recordEvent(type, message, raisedAt)));
       this.configSync = new ConfigSync(edgeId, store, ledger, () -> config,
           (next, afterApplied) -> cycleThread.execute(() -> {
             replaceConfig(next);
@@ -117,8 +123,9 @@ final class EdgeRuntime implements AutoCloseable {
 
   /** Recovery first, then the cycle on its period, the state report, and the link. */
   void start() {
-    outbox.attach(link);
-    reporter.attach(link::publish);
+    acks.attach(link);
+    events.attach(link);
+    reporter.attach(link::publish, link::connected);
     configSync.attach((topic, payload) -> link.publish(topic, payload, false));
     // Taken before the link delivers anything: what arrives from now on is not the recovery's business.
     unfinishedAtStart = journal.unfinished();
@@ -177,7 +184,8 @@ final class EdgeRuntime implements AutoCloseable {
   }
 
   private void linkUp() {
-    outbox.pump();
+    acks.pump();
+    events.pump();
     reporter.publishState();
   }
 
@@ -278,7 +286,8 @@ final class EdgeRuntime implements AutoCloseable {
     link.close();
     shutdown(intakeThread);
     shutdown(cycleThread);
-    outbox.close();
+    acks.close();
+    events.close();
     DeviceGateway current = gateway.get();
     if (current != null) {
       current.close();

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The edge's durable memory in SQLite (WAL, synchronous=FULL): every command received, the
- * intent before each device write and the result after, acks waiting to be sent, holds, overrides
- * and controller settings. Every method commits before it returns. One agent per file, enforced
+ * intent before each device write and the result after, acks and state events waiting to be sent,
+ * holds, overrides and controller settings. Every method commits before it returns. One agent per file, enforced
  * by an OS lock. Thread-safe: calls are serialised on one connection.
  */
 public final class Journal implements AutoCloseable {
@@ -167,6 +167,25 @@ public final class Journal implements AutoCloseable {
     });
   }
 
+  /** Journals a state event (its whole state message) for sending. */
+  public synchronized PendingEvent recordEvent(String type, String payload, Instant at) {
+    return inTransaction(tx -> tx.insertEvent(type, payload, at));
+  }
+
+  /** State events not yet confirmed by the broker, oldest first. */
+  public synchronized List<PendingEvent> unsentEvents() {
+    return query("SELECT seq, type, payload FROM events WHERE sent = 0 ORDER BY seq", ps -> {},
+        rs -> new PendingEvent(rs.getLong(1), rs.getString(2), rs.getString(3)));
+  }
+
+  /** The broker confirmed (PUBACK) the state event. */
+  public synchronized void markEventSent(long seq) {
+    inTransaction(tx -> {
+      tx.update("UPDATE events SET sent = 1 WHERE seq = ?", ps -> ps.setLong(1, seq));
+      return null;
+    });
+  }
+
   public synchronized List<Hold> holds() {
     return query("SELECT channel_key, command_id, value, until FROM holds ORDER BY channel_key", ps -> {},
         rs -> new Hold(rs.getString(1), rs.getString(2), rs.getDouble(3), Instant.parse(rs.getString(4))));
@@ -185,11 +204,13 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
-   * Forgets commands finished before {@code cutoff} and acks already sent. The cutoff must lie
-   * further back than the longest command expiry, so that a redelivery is always recognised.
+   * Forgets commands finished before {@code cutoff}, their acks and the state events raised before
+   * it, where sent. The cutoff must lie further back than the longest command expiry, so that a
+   * redelivery is always recognised.
    */
   public synchronized int purgeFinishedBefore(Instant cutoff) {
     return inTransaction(tx -> {
+      tx.update("DELETE FROM events WHERE sent = 1 AND raised_at < ?", ps -> ps.setString(1, cutoff.toString()));
       tx.update("DELETE FROM acks WHERE sent = 1 AND command_id IN"
           + " (SELECT command_id FROM commands WHERE finished_at < ?)", ps -> ps.setString(1, cutoff.toString()));
       return tx.update("DELETE FROM commands WHERE finished_at < ?", ps -> ps.setString(1, cutoff.toString()));
@@ -258,37 +279,45 @@ public final class Journal implements AutoCloseable {
     }
 
     long insertCommand(String commandId, String payload, Instant at, Ack result) {
-      try (PreparedStatement ps = connection.prepareStatement("INSERT INTO commands"
-          + " (command_id, payload, received_at, result, finished_at) VALUES (?, ?, ?, ?, ?)",
-          Statement.RETURN_GENERATED_KEYS)) {
-        ps.setString(1, commandId);
+      return insert("INSERT INTO commands (command_id, payload, received_at, result, finished_at) VALUES (?, ?, ?, ?, ?)",
+          ps -> {
+            ps.setString(1, commandId);
+            ps.setString(2, payload);
+            ps.setString(3, at.toString());
+            ps.setString(4, result == null ? null : json(result));
+            ps.setString(5, result == null ? null : at.toString());
+          }, "commandId=" + commandId);
+    }
+
+    PendingAck insertAck(Ack ack) {
+      String payload = json(ack);
+      long seq = insert("INSERT INTO acks (command_id, payload, sent) VALUES (?, ?, 0)", ps -> {
+        ps.setString(1, ack.commandId());
+        ps.setString(2, payload);
+      }, "the ack of commandId=" + ack.commandId());
+      return new PendingAck(seq, ack.commandId(), payload);
+    }
+
+    PendingEvent insertEvent(String type, String payload, Instant at) {
+      long seq = insert("INSERT INTO events (type, payload, raised_at, sent) VALUES (?, ?, ?, 0)", ps -> {
+        ps.setString(1, type);
         ps.setString(2, payload);
         ps.setString(3, at.toString());
-        ps.setString(4, result == null ? null : json(result));
-        ps.setString(5, result == null ? null : at.toString());
+      }, "the event " + type);
+      return new PendingEvent(seq, type, payload);
+    }
+
+    /** Inserts one row and returns its generated sequence. */
+    private long insert(String sql, Binder binder, String what) {
+      try (PreparedStatement ps = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+        binder.bind(ps);
         ps.executeUpdate();
         try (ResultSet keys = ps.getGeneratedKeys()) {
           keys.next();
           return keys.getLong(1);
         }
       } catch (SQLException e) {
-        throw new JournalException("cannot journal commandId=" + commandId + ": " + e.getMessage(), e);
-      }
-    }
-
-    PendingAck insertAck(Ack ack) {
-      String payload = json(ack);
-      try (PreparedStatement ps = connection.prepareStatement(
-          "INSERT INTO acks (command_id, payload, sent) VALUES (?, ?, 0)", Statement.RETURN_GENERATED_KEYS)) {
-        ps.setString(1, ack.commandId());
-        ps.setString(2, payload);
-        ps.executeUpdate();
-        try (ResultSet keys = ps.getGeneratedKeys()) {
-          keys.next();
-          return new PendingAck(keys.getLong(1), ack.commandId(), payload);
-        }
-      } catch (SQLException e) {
-        throw new JournalException("cannot journal the ack of commandId=" + ack.commandId(), e);
+        throw new JournalException("cannot journal " + what + ": " + e.getMessage(), e);
       }
     }
 

@@ -20,6 +20,10 @@ final class JournalSchema {
         + " seq INTEGER PRIMARY KEY AUTOINCREMENT, command_id TEXT NOT NULL, payload TEXT NOT NULL,"
         + " sent INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS acks_unsent ON acks (sent, seq)",
+    "CREATE TABLE IF NOT EXISTS events ("
+        + " seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, payload TEXT NOT NULL,"
+        + " raised_at TEXT NOT NULL, sent INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS events_unsent ON events (sent, seq)",
     "CREATE TABLE IF NOT EXISTS holds ("
         + " channel_key TEXT PRIMARY KEY, command_id TEXT NOT NULL, value REAL NOT NULL, until TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS overrides ("

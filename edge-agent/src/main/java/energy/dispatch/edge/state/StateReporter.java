@@ -3,18 +3,26 @@ package energy.dispatch.edge.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import energy.dispatch.schema.Json;
 import energy.dispatch.schema.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the edge's state on its state topic (edge-state.schema.json): retained snapshots on
- * connect and periodically, and each event as it happens (not retained, so a late subscriber never
- * takes an old event for a new one). Thread-safe.
+ * connect and periodically, while the link is up, and each event as it happens. Only the latest
+ * state matters and the broker retains it, so a snapshot is skipped while the link is down (the
+ * link publishes a fresh one when it is back) and an outage queues nothing. Events are different:
+ * the cloud audits each, so each is journaled with the state it was raised in and forwarded in
+ * order, not retained (a late subscriber never takes an old event for a new one), once the link
+ * is back. Thread-safe.
  */
 public final class StateReporter implements StateEvents {
 
@@ -27,20 +35,30 @@ public final class StateReporter implements StateEvents {
     CompletableFuture<?> publish(String topic, byte[] payload, boolean retain);
   }
 
+  /** Keeps an event's state message durably and forwards it to the cloud, in the order raised. */
+  @FunctionalInterface
+  public interface EventJournal {
+    void append(String type, String message, Instant raisedAt);
+  }
+
   private final String edgeId;
   private final Supplier<EdgeStatus> status;
   private final Clock clock;
+  private final EventJournal journal;
   private volatile Publisher publisher;
+  private volatile BooleanSupplier linkUp = () -> false;
 
-  public StateReporter(String edgeId, Supplier<EdgeStatus> status, Clock clock) {
+  public StateReporter(String edgeId, Supplier<EdgeStatus> status, Clock clock, EventJournal journal) {
     this.edgeId = edgeId;
     this.status = status;
     this.clock = clock;
+    this.journal = journal;
   }
 
-  /** Attaches the link; before that, events are only logged. */
-  public void attach(Publisher publisher) {
+  /** Attaches the link; before that, only events are kept (journaled), and no snapshot is published. */
+  public void attach(Publisher publisher, BooleanSupplier linkUp) {
     this.publisher = publisher;
+    this.linkUp = linkUp;
   }
 
   /** The retained message the broker publishes when the edge vanishes. */
@@ -48,9 +66,11 @@ public final class StateReporter implements StateEvents {
     return toJson(Map.of("edge_id", edgeId, "online", false));
   }
 
-  /** Publishes the current state, retained. */
+  /** Publishes the current state, retained; skipped while the link is down. */
   public void publishState() {
-    publish(message(status.get(), null), true);
+    if (linkUp.getAsBoolean()) {
+      publish(message(status.get(), null), true);
+    }
   }
 
   @Override
@@ -58,9 +78,20 @@ public final class StateReporter implements StateEvents {
     EVENTS.info("Edge event edgeId={} type={} details={}", edgeId, event.type(), event.details());
     Map<String, Object> described = new LinkedHashMap<>(event.details());
     described.put("type", event.type());
-    // TODO: events are not journaled; one raised while the link is down for longer than the client's
-    // publish queue holds is lost to the cloud's audit (the edge log keeps it).
-    publish(message(status.get(), described), false);
+    // The cloud may see an event twice (a PUBACK lost to a crash); the id lets it keep one.
+    described.put("event_id", UUID.randomUUID().toString());
+    Instant raisedAt = clock.instant();
+    byte[] message = toJson(message(status.get(), described));
+    try {
+      journal.append(event.type(), new String(message, StandardCharsets.UTF_8), raisedAt);
+    } catch (RuntimeException e) {
+      // The cycle must go on: the event goes out now if it can, and the edge log above keeps it.
+      LOG.error("Event not journaled edgeId={} type={}; published once without retry, lost if the link is down",
+          edgeId, event.type(), e);
+      if (linkUp.getAsBoolean()) {
+        publish(message, false);
+      }
+    }
   }
 
   private Map<String, Object> message(EdgeStatus current, Map<String, Object> event) {
@@ -93,11 +124,15 @@ public final class StateReporter implements StateEvents {
   }
 
   private void publish(Map<String, Object> message, boolean retain) {
+    publish(toJson(message), retain);
+  }
+
+  private void publish(byte[] message, boolean retain) {
     Publisher current = publisher;
     if (current == null) {
       return;
     }
-    current.publish(Topics.state(edgeId), toJson(message), retain).whenComplete((ok, error) -> {
+    current.publish(Topics.state(edgeId), message, retain).whenComplete((ok, error) -> {
       if (error != null) {
         LOG.warn("State not published edgeId={}: {}", edgeId, error.getMessage());
       }

@@ -77,6 +77,34 @@ class JournalTest {
   }
 
   @Test
+  void unsent_events_survive_a_restart_in_the_order_raised_until_marked_sent() {
+    try (Journal journal = Journal.open(path())) {
+      PendingEvent ended = journal.recordEvent("hold_ended", "{\"n\":1}", NOW);
+      journal.recordEvent("override_reverted", "{\"n\":2}", NOW);
+      journal.recordEvent("config_applied", "{\"n\":3}", NOW);
+      journal.markEventSent(ended.seq());
+    }
+    try (Journal journal = Journal.open(path())) {
+      assertThat(journal.unsentEvents()).extracting(PendingEvent::type)
+          .containsExactly("override_reverted", "config_applied");
+      assertThat(journal.unsentEvents()).extracting(PendingEvent::payload).containsExactly("{\"n\":2}", "{\"n\":3}");
+    }
+  }
+
+  @Test
+  void purge_keeps_every_unsent_event_however_old() {
+    try (Journal journal = Journal.open(path())) {
+      PendingEvent sentOld = journal.recordEvent("hold_ended", "{}", NOW.minus(Duration.ofDays(9)));
+      journal.recordEvent("override_reverted", "{}", NOW.minus(Duration.ofDays(9)));
+      journal.markEventSent(sentOld.seq());
+
+      journal.purgeFinishedBefore(NOW.minus(Duration.ofDays(8)));
+
+      assertThat(journal.unsentEvents()).extracting(PendingEvent::type).containsExactly("override_reverted");
+    }
+  }
+
+  @Test
   void holds_overrides_and_controller_settings_are_restorable() {
     Hold hold = new Hold("bms_main/SetActivePower", "c1", 50_000, NOW.plusSeconds(900));
     ParameterOverride override = new ParameterOverride("min_soc", "MinSoc",

@@ -322,6 +322,43 @@ class EdgeAgentMqttTest {
     assertThat(SchemaValidator.instance().violations(SchemaValidator.Schema.EDGE_STATE, state)).isEmpty();
   }
 
+  @Test
+  void an_event_raised_while_the_broker_is_down_reaches_the_cloud_once_after_it_is_back_and_the_agent_restarted() throws Exception {
+    cloud.close();
+    cloud = CloudTestClient.persistent(broker.port(), CLOUD_SECRET, edgeId);
+    closeables.add(cloud);
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+    cloud.sendCommand(override("ov-outage", 45_000, 6));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("ov-outage").isPresent());
+
+    broker.close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !agent.connected());
+    assertThat(agent.status().overrides()).as("the override must revert while the link is down").isNotEmpty();
+    await().atMost(Duration.ofSeconds(15)).until(() -> agent.status().overrides().isEmpty());
+    // Stopped before the link is back: only the journal can carry the event over.
+    agent.close();
+    restartBroker(directory.resolve("broker"));
+    cloud = CloudTestClient.persistent(broker.port(), CLOUD_SECRET, edgeId);
+    closeables.add(cloud);
+    startAgent();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !cloud.events("override_reverted").isEmpty());
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        .until(() -> cloud.events("override_reverted").size() == 1);
+    JsonNode reverted = cloud.events("override_reverted").get(0).path("event");
+    assertThat(reverted.path("command_id").asText()).isEqualTo("ov-outage");
+    assertThat(reverted.path("event_id").asText()).isNotBlank();
+  }
+
+  private ObjectNode override(String commandId, double watts, int durationSec) {
+    ObjectNode command = Json.mapper().createObjectNode().put("command_id", commandId)
+        .put("command_type", "config_override");
+    command.putObject("target").put("edge_id", edgeId).put("controller", "peak_shaving").put("parameter", "PeakLimit");
+    return command.put("value", watts).put("unit", "W").put("duration_sec", durationSec)
+        .put("expires_at", Instant.now().plusSeconds(300).toString());
+  }
+
   private EmbeddedBroker restartBroker(Path dataFolder) {
     int port = broker.port();
     broker.close();

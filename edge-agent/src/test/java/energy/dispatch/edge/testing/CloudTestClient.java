@@ -27,12 +27,25 @@ public final class CloudTestClient implements AutoCloseable {
   public final List<JsonNode> configRequests = new CopyOnWriteArrayList<>();
 
   public CloudTestClient(int port, String cloudSecret, String edgeId) throws Exception {
+    this(port, cloudSecret, edgeId, false);
+  }
+
+  /**
+   * A client whose session the broker keeps (an hour) while it is away, as the cloud's is: what the
+   * edge publishes between a broker restart and this client's return still reaches it.
+   */
+  public static CloudTestClient persistent(int port, String cloudSecret, String edgeId) throws Exception {
+    return new CloudTestClient(port, cloudSecret, edgeId, true);
+  }
+
+  private CloudTestClient(int port, String cloudSecret, String edgeId, boolean persistent) throws Exception {
     this.edgeId = edgeId;
     this.client = Mqtt5Client.builder().identifier("cloud-test-" + edgeId).serverHost("127.0.0.1").serverPort(port)
         .simpleAuth().username("cloud").password(cloudSecret.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
         .buildAsync();
     client.publishes(MqttGlobalPublishFilter.ALL, this::received);
-    client.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
+    client.connectWith().cleanStart(!persistent).sessionExpiryInterval(persistent ? 3_600 : 0)
+        .send().get(10, TimeUnit.SECONDS);
     for (String topic : List.of(Topics.acks(edgeId), Topics.state(edgeId), Topics.configRequest(edgeId))) {
       client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
     }
