@@ -29,8 +29,8 @@ final class LatenessHistogram {
     if (micros.getTotalCount() == 0) {
       return CycleLateness.NONE;
     }
-    return new CycleLateness(millis(micros.getValueAtPercentile(50)), millis(micros.getValueAtPercentile(99)),
-        maxNanos / 1_000_000.0, micros.getTotalCount());
+    double maxMs = maxNanos / 1_000_000.0;
+    return new CycleLateness(percentileMs(50, maxMs), percentileMs(99, maxMs), maxMs, micros.getTotalCount());
   }
 
   /** What the counts take in memory; fixed at construction, whatever is recorded. */
@@ -38,7 +38,8 @@ final class LatenessHistogram {
     return micros.getEstimatedFootprintInBytes();
   }
 
-  private static double millis(long micros) {
-    return micros / 1_000.0;
+  /** A bucket's upper edge can lie above the exact maximum; no percentile is reported above it. */
+  private double percentileMs(double percentile, double maxMs) {
+    return Math.min(maxMs, micros.getValueAtPercentile(percentile) / 1_000.0);
   }
 }

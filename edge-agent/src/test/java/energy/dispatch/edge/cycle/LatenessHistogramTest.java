@@ -53,6 +53,13 @@ class LatenessHistogramTest {
   }
 
   @Test
+  void no_percentile_is_reported_above_the_exact_maximum() {
+    histogram.record(16_324_793);
+
+    assertThat(histogram.summary().p99Ms()).isEqualTo(16.324793);
+  }
+
+  @Test
   void a_cycle_that_started_early_counts_as_on_time() {
     histogram.record(-3_000_000);
 
