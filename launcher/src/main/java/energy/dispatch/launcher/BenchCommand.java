@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  * WebSocket submit to {@code executed}; writes p50, p99 and their ratios to a JSON file.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measures emergency command latency against the raw MQTT round trip; writes JSON.")
+    description = "Measures emergency command latency against the raw MQTT round trip; writes JSON.",
+    subcommands = EdgeFootprintCommand.class)
 final class BenchCommand implements Callable<Integer> {
 
   @Spec

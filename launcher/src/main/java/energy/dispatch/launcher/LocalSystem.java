@@ -114,7 +114,7 @@ public final class LocalSystem implements AutoCloseable {
   }
 
   /** The site's capability config with every device pointed at the simulator's port. */
-  private static JsonNode siteConfig(Path template, int modbusPort) throws IOException {
+  public static JsonNode siteConfig(Path template, int modbusPort) throws IOException {
     if (!Files.exists(template)) {
       throw new IllegalStateException("no capability config for the site at " + template);
     }
