@@ -2,6 +2,7 @@ package energy.dispatch.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.cloud.audit.AdminAudit;
+import energy.dispatch.cloud.audit.EdgeEventLog;
 import energy.dispatch.cloud.audit.RefusalLog;
 import energy.dispatch.cloud.audit.TokenRefusalAudit;
 import energy.dispatch.cloud.auth.DevTokens;
@@ -116,7 +117,9 @@ public final class CloudApi implements AutoCloseable {
     });
     RecentCommands recent = new RecentCommands(50_000);
     AckHandler acks = new AckHandler(store, writer, delivery, sink, recent, clock);
-    mqtt.connect(new EdgeTraffic(acks, state, delivery, capabilities, mqtt::publishConfig, presenceRefresh));
+    EdgeEventLog edgeEvents = new EdgeEventLog(database.jdbi(), writer);
+    mqtt.connect(new EdgeTraffic(acks, edgeEvents, state, delivery, capabilities, mqtt::publishConfig,
+        presenceRefresh));
 
     CommandService commands = new CommandService(settings, grants, edges, capabilities, store, writer, state, delivery,
         sink, new RefusalLog(writer), new RateLimiter(redis.client(), settings.redisKeyPrefix(), settings.rateLimits()),
@@ -134,7 +137,7 @@ public final class CloudApi implements AutoCloseable {
     Supplier<Map<String, Boolean>> health = () -> Map.of("db", database.isHealthy(), "redis", redis.isHealthy(),
         "mqtt", mqtt.isConnected());
     RestApi rest = new RestApi(settings, verifier, tokenRefusals, commands,
-        new AdminRoutes(settings, edges, services, grants, capabilities, state, devTokens,
+        new AdminRoutes(settings, edges, services, grants, capabilities, state, edgeEvents, devTokens,
             new AdminAudit(writer, clock)), health);
     HttpServer http = push(resources, HttpServer.start(settings, app -> {
       app.ws("/ws", ws::configure);

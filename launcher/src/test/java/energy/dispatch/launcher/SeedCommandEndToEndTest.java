@@ -121,6 +121,23 @@ class SeedCommandEndToEndTest {
     resending_the_seed_returns_the_same_command_and_writes_the_battery_once(writesBefore + 1);
   }
 
+  @Test
+  void a_min_soc_override_executes_then_reverts_by_itself_and_the_revert_is_audited_in_the_cloud() throws Exception {
+    String override = """
+        {"command_id": "cmd_minsoc_e2e", "command_type": "config_override",
+         "target": {"edge_id": "site1_edge_prod", "controller": "min_soc", "parameter": "MinSoc"},
+         "value": 15, "unit": "%", "duration_sec": 2}""";
+    try (DispatchSocket socket = operatorSocket()) {
+      socket.send(override);
+      assertThat(statusesUntilFinal(socket, "cmd_minsoc_e2e")).last().isEqualTo("executed");
+    }
+
+    List<String> reverted = await("the revert in the cloud's audit").atMost(STATUS_WAIT).until(
+        () -> column("SELECT detail->>'value' FROM edge_events WHERE type = 'override_reverted' "
+            + "AND detail->>'command_id' = ?", "cmd_minsoc_e2e"), rows -> !rows.isEmpty());
+    assertThat(reverted).containsExactly("10");
+  }
+
   /** Runs after the seed executed, so that the resubmission meets a finished command. */
   void resending_the_seed_returns_the_same_command_and_writes_the_battery_once(int writesAfterFirst) {
     try (DispatchSocket socket = operatorSocket()) {

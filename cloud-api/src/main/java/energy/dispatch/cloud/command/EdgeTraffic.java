@@ -2,6 +2,7 @@ package energy.dispatch.cloud.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import energy.dispatch.cloud.audit.EdgeEventLog;
 import energy.dispatch.cloud.edges.CapabilityStore;
 import energy.dispatch.cloud.mqtt.InboundHandler;
 import energy.dispatch.cloud.redis.DeliveryState;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the cloud does with each kind of edge traffic: acks go to the {@link AckHandler}; state
  * messages keep presence in Redis and, when an edge comes online, start its re-publish and drain;
+ * the events they carry go to the {@link EdgeEventLog};
  * config requests are answered with the edge's current capability config. Thread-safe.
  */
 public final class EdgeTraffic implements InboundHandler {
@@ -26,6 +28,7 @@ public final class EdgeTraffic implements InboundHandler {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeTraffic.class);
 
   private final AckHandler acks;
+  private final EdgeEventLog events;
   private final DeliveryState state;
   private final Delivery delivery;
   private final CapabilityStore capabilities;
@@ -36,9 +39,11 @@ public final class EdgeTraffic implements InboundHandler {
    * @param configPublisher publishes a config response to an edge
    * @param presenceRefresh reads every edge's retained state again
    */
-  public EdgeTraffic(AckHandler acks, DeliveryState state, Delivery delivery, CapabilityStore capabilities,
-      BiFunction<String, byte[], CompletableFuture<Void>> configPublisher, Runnable presenceRefresh) {
+  public EdgeTraffic(AckHandler acks, EdgeEventLog events, DeliveryState state, Delivery delivery,
+      CapabilityStore capabilities, BiFunction<String, byte[], CompletableFuture<Void>> configPublisher,
+      Runnable presenceRefresh) {
     this.acks = acks;
+    this.events = events;
     this.state = state;
     this.delivery = delivery;
     this.capabilities = capabilities;
@@ -62,6 +67,11 @@ public final class EdgeTraffic implements InboundHandler {
     if (!claimed.equals(edgeId)) {
       LOG.warn("Ignoring a state message naming edge {} on edge {}'s topic", claimed, edgeId);
       return CompletableFuture.completedFuture(null);
+    }
+    if (json.get().has("event")) {
+      // An event is history, forwarded perhaps long after it was raised; presence comes from the
+      // retained snapshots and the last will only.
+      return events.record(edgeId, json.get());
     }
     boolean online = json.get().get("online").booleanValue();
     if (state.markPresence(edgeId, online, json.get().toString(), reportedAt(json.get()))) {

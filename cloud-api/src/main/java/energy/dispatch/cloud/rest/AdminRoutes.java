@@ -3,6 +3,7 @@ package energy.dispatch.cloud.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.cloud.audit.AdminAudit;
+import energy.dispatch.cloud.audit.EdgeEventLog;
 import energy.dispatch.cloud.auth.DevTokens;
 import energy.dispatch.cloud.edges.CapabilityStore;
 import energy.dispatch.cloud.edges.EdgeRegistry;
@@ -36,14 +37,17 @@ public final class AdminRoutes {
   private final GrantStore grants;
   private final CapabilityStore capabilities;
   private final DeliveryState presence;
+  private final EdgeEventLog events;
   private final DevTokens devTokens;
   private final AdminAudit audit;
   private final ServiceAdminRoutes services;
 
   /** @param devTokens null unless in demo mode */
   public AdminRoutes(CloudSettings settings, EdgeRegistry edges, ServiceRegistry services, GrantStore grants,
-      CapabilityStore capabilities, DeliveryState presence, DevTokens devTokens, AdminAudit audit) {
+      CapabilityStore capabilities, DeliveryState presence, EdgeEventLog events, DevTokens devTokens,
+      AdminAudit audit) {
     this.settings = settings;
+    this.events = events;
     this.audit = audit;
     this.services = new ServiceAdminRoutes(settings, services, audit);
     this.edges = edges;
@@ -55,6 +59,7 @@ public final class AdminRoutes {
 
   void register(Javalin app) {
     app.get("/api/v1/edges", this::listEdges);
+    app.get("/api/v1/edges/{id}/events", this::edgeEvents);
     app.post("/api/v1/admin/edges", this::registerEdge);
     app.post("/api/v1/admin/edges/{id}/rotate", this::rotate);
     app.put("/api/v1/admin/edges/{id}/config", this::storeConfig);
@@ -80,6 +85,26 @@ public final class AdminRoutes {
           return view;
         }).toList();
     ctx.json(Map.of("edges", visible));
+  }
+
+  /** The edge's most recent events, newest first, to whoever may view the edge. */
+  private void edgeEvents(Context ctx) {
+    String principal = RestApi.principal(ctx);
+    String edgeId = ctx.pathParam("id");
+    if (!settings.isAdmin(principal) && !grants.canView(principal, edgeId)) {
+      throw new ApiException(ErrorCode.FORBIDDEN, principal + " may not view edge '" + edgeId + "'");
+    }
+    int limit = RestApi.parseLimit(ctx.queryParam("limit"));
+    List<Map<String, Object>> recent = events.recent(edgeId, limit).stream().map(event -> {
+      Map<String, Object> view = new LinkedHashMap<>();
+      view.put("event_id", event.eventId());
+      view.put("type", event.type());
+      view.put("raised_at", event.raisedAt() == null ? null : event.raisedAt().toString());
+      view.put("received_at", event.receivedAt().toString());
+      view.put("detail", event.detail());
+      return view;
+    }).toList();
+    ctx.json(Map.of("edge_id", edgeId, "events", recent));
   }
 
   private String requireAdmin(Context ctx) {

@@ -202,7 +202,8 @@ public final class RestApi {
     ctx.json(Map.of("commands", found.stream().map(record -> CommandView.of(record, null)).toList()));
   }
 
-  private static int parseLimit(String text) {
+  /** The {@code limit} query parameter: 1 to 500, 100 when absent. */
+  static int parseLimit(String text) {
     if (text == null) {
       return 100;
     }

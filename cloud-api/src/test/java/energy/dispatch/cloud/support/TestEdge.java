@@ -73,6 +73,18 @@ public final class TestEdge implements AutoCloseable {
         .qos(MqttQos.AT_LEAST_ONCE).send());
   }
 
+  /**
+   * Publishes an event as the edge agent does: on the state topic, not retained, the state at the
+   * time with the event inside; completes on the broker's PUBACK.
+   */
+  public java.util.concurrent.CompletableFuture<?> reportEvent(ObjectNode event) {
+    ObjectNode message = Json.mapper().createObjectNode().put("edge_id", edgeId).put("online", true)
+        .put("at", Instant.now().toString());
+    message.set("event", event);
+    return client.publishWith().topic(Topics.state(edgeId)).payload(message.toString().getBytes(StandardCharsets.UTF_8))
+        .qos(MqttQos.AT_LEAST_ONCE).send();
+  }
+
   private byte[] state(boolean online) {
     return Json.mapper().createObjectNode().put("edge_id", edgeId).put("online", online)
         .toString().getBytes(StandardCharsets.UTF_8);
