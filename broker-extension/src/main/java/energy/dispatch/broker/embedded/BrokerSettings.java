@@ -1,5 +1,6 @@
 package energy.dispatch.broker.embedded;
 
+import energy.dispatch.schema.tls.ServerKeystore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * @param tls the listener's certificate; without it the listener is plain TCP, allowed on loopback only
  */
 public record BrokerSettings(String bindHost, int port, Path dataFolder, int maxPacketSizeBytes,
-    long maxQueuedMessagesPerClient, Duration maxSessionExpiry, Optional<TlsSettings> tls) {
+    long maxQueuedMessagesPerClient, Duration maxSessionExpiry, Optional<ServerKeystore> tls) {
 
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
   public static final int DEFAULT_MAX_PACKET_SIZE_BYTES = 256 * 1024;
@@ -28,6 +29,8 @@ public record BrokerSettings(String bindHost, int port, Path dataFolder, int max
   public static final Duration DEFAULT_MAX_SESSION_EXPIRY = Duration.ofDays(7);
   /** The environment setting that names the MQTT port; error messages point at it. */
   public static final String PORT_SETTING = "DISPATCH_MQTT_PORT";
+  /** The environment setting that names the listener's key store; error messages point at it. */
+  public static final String KEYSTORE_SETTING = "DISPATCH_MQTT_KEYSTORE";
 
   private static final int MQTT_MAX_PACKET_SIZE_BYTES = 268_435_460;
   private static final long MQTT_MAX_SESSION_EXPIRY_SECONDS = 4_294_967_295L;
@@ -72,7 +75,7 @@ public record BrokerSettings(String bindHost, int port, Path dataFolder, int max
   }
 
   /** The listener speaks MQTT over TLS with this certificate; required when binding beyond loopback. */
-  public BrokerSettings withTls(TlsSettings newTls) {
+  public BrokerSettings withTls(ServerKeystore newTls) {
     return new BrokerSettings(bindHost, port, dataFolder, maxPacketSizeBytes, maxQueuedMessagesPerClient,
         maxSessionExpiry, Optional.of(newTls));
   }

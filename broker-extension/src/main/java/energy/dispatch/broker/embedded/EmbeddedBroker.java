@@ -6,13 +6,13 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import energy.dispatch.broker.BrokerStatus;
 import energy.dispatch.broker.CredentialStore;
 import energy.dispatch.broker.DispatchExtension;
+import energy.dispatch.schema.tls.Loopback;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,18 +158,22 @@ public final class EmbeddedBroker implements AutoCloseable {
     return BrokerSettings.PORT_SETTING + "=" + settings.port() + ", data folder " + settings.dataFolder();
   }
 
-  /** Plain MQTT carries secrets in the clear, so it may only listen on loopback. */
+  /**
+   * Plain MQTT carries secrets in the clear, so it may only listen on loopback; a key store is opened
+   * before HiveMQ starts, so that a wrong path or password is named instead of failing every handshake.
+   */
   static void requireTlsBeyondLoopback(BrokerSettings settings) {
     if (settings.tls().isPresent()) {
+      try {
+        settings.tls().get().verify(BrokerSettings.KEYSTORE_SETTING);
+      } catch (IllegalArgumentException e) {
+        throw new BrokerStartException(e.getMessage(), e);
+      }
       return;
     }
-    try {
-      if (!InetAddress.getByName(settings.bindHost()).isLoopbackAddress()) {
-        throw new BrokerStartException("MQTT on " + settings.bindHost() + " needs TLS: configure a key store, or bind "
-            + "to a loopback address such as 127.0.0.1");
-      }
-    } catch (UnknownHostException e) {
-      throw new BrokerStartException("cannot resolve the MQTT bind address " + settings.bindHost(), e);
+    if (!Loopback.isLoopback(settings.bindHost())) {
+      throw new BrokerStartException("MQTT on " + settings.bindHost() + " needs TLS: set "
+          + BrokerSettings.KEYSTORE_SETTING + " (a key store) or bind to a loopback address such as 127.0.0.1");
     }
   }
 

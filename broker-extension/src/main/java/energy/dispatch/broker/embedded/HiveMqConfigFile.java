@@ -1,5 +1,7 @@
 package energy.dispatch.broker.embedded;
 
+import energy.dispatch.schema.tls.ServerKeystore;
+import energy.dispatch.schema.tls.TlsProtocols;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,12 +63,14 @@ final class HiveMqConfigFile {
     if (settings.tls().isEmpty()) {
       return "    <tcp-listener>" + address + "</tcp-listener>";
     }
-    TlsSettings tls = settings.tls().get();
+    ServerKeystore tls = settings.tls().get();
+    StringBuilder protocols = new StringBuilder();
+    TlsProtocols.ALLOWED.forEach(protocol -> protocols.append("<protocol>").append(protocol).append("</protocol>"));
     return "    <tls-tcp-listener>" + address + "<tls>"
-        + "<keystore><path>" + xmlText(tls.keystorePath().toAbsolutePath().toString()) + "</path>"
-        + "<password>" + xmlText(tls.keystorePassword()) + "</password>"
+        + "<keystore><path>" + xmlText(tls.path().toAbsolutePath().toString()) + "</path>"
+        + "<password>" + xmlText(tls.password()) + "</password>"
         + "<private-key-password>" + xmlText(tls.privateKeyPassword()) + "</private-key-password></keystore>"
-        + "<protocols><protocol>TLSv1.3</protocol><protocol>TLSv1.2</protocol></protocols>"
+        + "<protocols>" + protocols + "</protocols>"
         + "</tls></tls-tcp-listener>";
   }
 
