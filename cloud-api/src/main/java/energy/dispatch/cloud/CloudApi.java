@@ -143,7 +143,8 @@ public final class CloudApi implements AutoCloseable {
       app.ws("/ws", ws::configure);
       rest.register(app);
     }));
-    LOG.info("cloud-api started nodeId={} http={}:{} ws=/ws", settings.nodeId(), settings.httpHost(), http.port());
+    LOG.info("cloud-api started nodeId={} listening on {}://{}:{} ws=/ws", settings.nodeId(), settings.httpScheme(),
+        settings.httpHost(), http.port());
     return new CloudApi(settings, resources, http, edges, services, grants, capabilities, devTokens);
   }
 
@@ -165,9 +166,14 @@ public final class CloudApi implements AutoCloseable {
     return http.port();
   }
 
-  /** {@code ws://host:port/ws}. */
+  /** {@code ws://host:port/ws}, or {@code wss://} when HTTPS is configured. */
   public String webSocketUrl() {
-    return "ws://" + settings.httpHost() + ":" + httpPort() + "/ws";
+    return settings.httpScheme().replace("http", "ws") + "://" + settings.httpHost() + ":" + httpPort() + "/ws";
+  }
+
+  /** {@code http://host:port}, or {@code https://} when HTTPS is configured. */
+  public String httpUrl() {
+    return settings.httpScheme() + "://" + settings.httpHost() + ":" + httpPort();
   }
 
   public CloudSettings settings() {

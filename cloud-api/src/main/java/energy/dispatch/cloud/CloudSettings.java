@@ -1,6 +1,9 @@
 package energy.dispatch.cloud;
 
 import energy.dispatch.cloud.ratelimit.RateLimits;
+import energy.dispatch.schema.tls.ClientTrust;
+import energy.dispatch.schema.tls.Loopback;
+import energy.dispatch.schema.tls.ServerKeystore;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -41,6 +45,10 @@ import java.util.stream.Collectors;
  * @param jwtAudience the {@code aud} every token must carry; null checks none
  * @param jwtLeeway clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}
  * @param rateLimits commands per window per principal and per edge
+ * @param httpsKeystore the certificate HTTPS and WSS are served with; without it plain HTTP, allowed on
+ *     loopback only
+ * @param mqttTrust what the broker's certificate is checked against; without it plain MQTT, allowed
+ *     only to a broker on loopback
  */
 public record CloudSettings(
     String httpHost,
@@ -71,11 +79,17 @@ public record CloudSettings(
     String jwtIssuer,
     String jwtAudience,
     Duration jwtLeeway,
-    RateLimits rateLimits) {
+    RateLimits rateLimits,
+    Optional<ServerKeystore> httpsKeystore,
+    Optional<ClientTrust> mqttTrust) {
 
   public static final String MQTT_USERNAME = "cloud";
   /** The signature algorithms a deployment can choose from; anything else is refused at start. */
   public static final Set<String> SUPPORTED_JWT_ALGORITHMS = Set.of("HS256", "RS256");
+  /** The environment setting naming the HTTPS key store; error messages point at it. */
+  public static final String HTTPS_KEYSTORE_SETTING = "DISPATCH_HTTPS_KEYSTORE";
+  /** The prefix of the settings of the broker's trusted certificates ({@link ClientTrust#fromSettings}). */
+  public static final String MQTT_TRUST_PREFIX = "DISPATCH_MQTT";
 
   public CloudSettings {
     Objects.requireNonNull(httpHost, "httpHost");
@@ -85,6 +99,8 @@ public record CloudSettings(
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(jwtLeeway, "jwtLeeway");
     Objects.requireNonNull(rateLimits, "rateLimits");
+    Objects.requireNonNull(httpsKeystore, "httpsKeystore");
+    Objects.requireNonNull(mqttTrust, "mqttTrust");
     adminUserIds = Set.copyOf(adminUserIds);
     jwtAlgorithms = Set.copyOf(jwtAlgorithms);
     // Demo mode mints HS256 development tokens, so it needs the secret even when only RS256 is accepted.
@@ -92,6 +108,7 @@ public record CloudSettings(
     List<String> problems = problems(httpPort, secretNeeded, jwtSecret, mqttPort, deliveryTimeout, defaultExpiry,
         maxExpiry, inFlightWindow, outboxCapacity, maxPayloadBytes);
     problems.addAll(jwtProblems(jwtAlgorithms, jwtPublicKeyFile, jwtJwksUri, jwtLeeway));
+    problems.addAll(plainTextProblems(httpHost, httpsKeystore, mqttHost, mqttTrust));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid cloud settings: " + String.join("; ", problems));
     }
@@ -141,6 +158,24 @@ public record CloudSettings(
     return problems;
   }
 
+  /** Plain HTTP and plain MQTT carry tokens, secrets and commands in the clear: loopback only. */
+  private static List<String> plainTextProblems(String httpHost, Optional<ServerKeystore> httpsKeystore,
+      String mqttHost, Optional<ClientTrust> mqttTrust) {
+    List<String> problems = new ArrayList<>();
+    if (httpsKeystore.isEmpty() && !Loopback.isLoopback(httpHost)) {
+      problems.add("DISPATCH_HTTP_HOST=" + httpHost + " is not a loopback address, where plain HTTP would carry "
+          + "access tokens in the clear: set " + HTTPS_KEYSTORE_SETTING + " and " + HTTPS_KEYSTORE_SETTING
+          + "_PASSWORD, or bind to 127.0.0.1");
+    }
+    if (mqttTrust.isEmpty() && !Loopback.isLoopback(mqttHost)) {
+      problems.add("DISPATCH_MQTT_HOST=" + mqttHost + " is not a loopback address, where plain MQTT would carry "
+          + "the cloud's secret and every command in the clear: set " + MQTT_TRUST_PREFIX + "_CA_FILE, "
+          + MQTT_TRUST_PREFIX + "_TRUSTSTORE (with " + MQTT_TRUST_PREFIX + "_TRUSTSTORE_PASSWORD) or "
+          + MQTT_TRUST_PREFIX + "_TLS=true");
+    }
+    return problems;
+  }
+
   /**
    * Reads the settings from environment variables (see the module README for the table).
    *
@@ -176,6 +211,7 @@ public record CloudSettings(
         .jwtLeeway(Duration.ofSeconds(read.integer("DISPATCH_JWT_LEEWAY_SEC", 30)));
     read.rateLimits(builder);
     read.database(builder);
+    read.tls(builder);
     read.throwIfProblems();
     return builder.build();
   }
@@ -193,7 +229,13 @@ public record CloudSettings(
         .resultGrace(resultGrace).inFlightWindow(inFlightWindow).outboxCapacity(outboxCapacity)
         .maxPayloadBytes(maxPayloadBytes).adminUserIds(adminUserIds).jwtAlgorithms(jwtAlgorithms)
         .jwtPublicKeyFile(jwtPublicKeyFile).jwtJwksUri(jwtJwksUri).jwtIssuer(jwtIssuer).jwtAudience(jwtAudience)
-        .jwtLeeway(jwtLeeway).rateLimits(rateLimits);
+        .jwtLeeway(jwtLeeway).rateLimits(rateLimits).httpsKeystore(httpsKeystore.orElse(null))
+        .mqttTrust(mqttTrust.orElse(null));
+  }
+
+  /** {@code https} when HTTPS is configured, else {@code http}; {@code wss} and {@code ws} for sockets. */
+  public String httpScheme() {
+    return httpsKeystore.isPresent() ? "https" : "http";
   }
 
   /** The MQTT client id of this node. */
@@ -213,7 +255,8 @@ public record CloudSettings(
         + ", deliveryTimeout=" + deliveryTimeout + ", defaultExpiry=" + defaultExpiry + ", maxExpiry=" + maxExpiry
         + ", inFlightWindow=" + inFlightWindow + ", outboxCapacity=" + outboxCapacity
         + ", jwtAlgorithms=" + new TreeSet<>(jwtAlgorithms) + ", jwtJwks=" + jwtJwksUri + ", rateLimits=" + rateLimits
-        + "]";
+        + ", https=" + httpsKeystore.map(Object::toString).orElse("off") + ", mqttTls="
+        + mqttTrust.map(Object::toString).orElse("off") + "]";
   }
 
   private String redactedRedisUrl() {
@@ -279,6 +322,8 @@ public record CloudSettings(
     private String jwtAudience;
     private Duration jwtLeeway = Duration.ofSeconds(30);
     private RateLimits rateLimits = RateLimits.defaults();
+    private ServerKeystore httpsKeystore;
+    private ClientTrust mqttTrust;
 
     private Builder() {}
 
@@ -429,11 +474,24 @@ public record CloudSettings(
       return this;
     }
 
+    /** Serves HTTPS and WSS with this certificate; null (the default) serves plain HTTP, on loopback only. */
+    public Builder httpsKeystore(ServerKeystore value) {
+      httpsKeystore = value;
+      return this;
+    }
+
+    /** Connects to the broker over TLS, trusting these certificates; null (the default) is plain MQTT. */
+    public Builder mqttTrust(ClientTrust value) {
+      mqttTrust = value;
+      return this;
+    }
+
     public CloudSettings build() {
       return new CloudSettings(httpHost, httpPort, jwtSecret, jdbcUrl, databaseUser, databasePassword, redisUrl,
           redisKeyPrefix, mqttHost, mqttPort, mqttSecret, nodeId, demoMode, deliveryTimeout, defaultExpiry,
           maxExpiry, defaultHold, resultGrace, inFlightWindow, outboxCapacity, maxPayloadBytes, adminUserIds,
-          jwtAlgorithms, jwtPublicKeyFile, jwtJwksUri, jwtIssuer, jwtAudience, jwtLeeway, rateLimits);
+          jwtAlgorithms, jwtPublicKeyFile, jwtJwksUri, jwtIssuer, jwtAudience, jwtLeeway, rateLimits,
+          Optional.ofNullable(httpsKeystore), Optional.ofNullable(mqttTrust));
     }
   }
 
@@ -545,6 +603,21 @@ public record CloudSettings(
             text("DATABASE_PASSWORD", parsed.password()));
       } catch (IllegalArgumentException e) {
         problems.add("DATABASE_URL cannot be read: " + e.getMessage());
+      }
+    }
+
+    void tls(Builder builder) {
+      String keystore = text(HTTPS_KEYSTORE_SETTING, null);
+      String password = text(HTTPS_KEYSTORE_SETTING + "_PASSWORD", null);
+      if (keystore != null && password == null) {
+        problems.add(HTTPS_KEYSTORE_SETTING + "_PASSWORD must be set with " + HTTPS_KEYSTORE_SETTING);
+      } else if (keystore != null) {
+        builder.httpsKeystore(ServerKeystore.of(Path.of(keystore), password));
+      }
+      try {
+        builder.mqttTrust(ClientTrust.fromSettings(MQTT_TRUST_PREFIX, env).orElse(null));
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
       }
     }
 

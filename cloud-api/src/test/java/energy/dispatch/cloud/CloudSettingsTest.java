@@ -88,4 +88,78 @@ class CloudSettingsTest {
     assertThat(CloudSettings.fromEnvironment(Map.of("DATABASE_URL", "postgresql://u@h/d", "DISPATCH_JWT_SECRET", SECRET,
         "DISPATCH_NODE_ID", "eu-1")).nodeId()).isEqualTo("eu-1");
   }
+  private static Map<String, String> env(String... pairs) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("DATABASE_URL", "postgresql://u@h/d",
+        "DISPATCH_JWT_SECRET", SECRET));
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void plain_http_beyond_loopback_is_refused_naming_the_keystore_setting() {
+    assertThatThrownBy(() -> CloudSettings.fromEnvironment(env("DISPATCH_HTTP_HOST", "0.0.0.0")))
+        .hasMessageContaining("DISPATCH_HTTP_HOST=0.0.0.0 is not a loopback address")
+        .hasMessageContaining("set DISPATCH_HTTPS_KEYSTORE and DISPATCH_HTTPS_KEYSTORE_PASSWORD");
+  }
+
+  @Test
+  void plain_mqtt_to_a_remote_broker_is_refused_naming_the_trust_settings() {
+    assertThatThrownBy(() -> CloudSettings.fromEnvironment(env("DISPATCH_MQTT_HOST", "hivemq")))
+        .hasMessageContaining("DISPATCH_MQTT_HOST=hivemq is not a loopback address")
+        .hasMessageContaining("DISPATCH_MQTT_CA_FILE")
+        .hasMessageContaining("DISPATCH_MQTT_TRUSTSTORE");
+  }
+
+  @Test
+  void both_plain_links_beyond_loopback_are_reported_at_once() {
+    assertThatThrownBy(() -> CloudSettings.builder().database("jdbc:postgresql://h/d", "u", null).redisUrl("redis://h")
+        .jwtSecret(SECRET).httpHost("10.0.0.5").mqttHost("broker.example.com").build())
+        .hasMessageContaining("DISPATCH_HTTP_HOST=10.0.0.5")
+        .hasMessageContaining("DISPATCH_MQTT_HOST=broker.example.com");
+  }
+
+  @Test
+  void tls_settings_allow_remote_addresses() {
+    CloudSettings settings = CloudSettings.fromEnvironment(env("DISPATCH_HTTP_HOST", "0.0.0.0",
+        "DISPATCH_HTTPS_KEYSTORE", "/etc/dispatch/cloud.p12", "DISPATCH_HTTPS_KEYSTORE_PASSWORD", "storepass",
+        "DISPATCH_MQTT_HOST", "hivemq", "DISPATCH_MQTT_CA_FILE", "/etc/dispatch/ca.pem"));
+
+    assertThat(settings.httpScheme()).isEqualTo("https");
+    assertThat(settings.httpsKeystore()).hasValueSatisfying(keystore ->
+        assertThat(keystore.path()).hasToString("/etc/dispatch/cloud.p12"));
+    assertThat(settings.mqttTrust()).hasValueSatisfying(trust ->
+        assertThat(trust.file()).hasValue(java.nio.file.Path.of("/etc/dispatch/ca.pem")));
+  }
+
+  @Test
+  void mqtt_tls_with_the_jvm_trust_store_needs_no_file() {
+    CloudSettings settings = CloudSettings.fromEnvironment(env("DISPATCH_MQTT_HOST", "mqtt.example.com",
+        "DISPATCH_MQTT_TLS", "true"));
+
+    assertThat(settings.mqttTrust()).hasValueSatisfying(trust -> assertThat(trust.file()).isEmpty());
+    assertThat(settings.httpScheme()).isEqualTo("http");
+  }
+
+  @Test
+  void incomplete_or_contradictory_tls_settings_are_each_named() {
+    assertThatThrownBy(() -> CloudSettings.fromEnvironment(env("DISPATCH_HTTPS_KEYSTORE", "/k.p12")))
+        .hasMessageContaining("DISPATCH_HTTPS_KEYSTORE_PASSWORD must be set with DISPATCH_HTTPS_KEYSTORE");
+    assertThatThrownBy(() -> CloudSettings.fromEnvironment(env("DISPATCH_MQTT_TRUSTSTORE", "/t.p12")))
+        .hasMessageContaining("DISPATCH_MQTT_TRUSTSTORE_PASSWORD must be set with DISPATCH_MQTT_TRUSTSTORE");
+    assertThatThrownBy(() -> CloudSettings.fromEnvironment(env("DISPATCH_MQTT_TRUSTSTORE", "/t.p12",
+        "DISPATCH_MQTT_TRUSTSTORE_PASSWORD", "x", "DISPATCH_MQTT_CA_FILE", "/ca.pem")))
+        .hasMessageContaining("set either DISPATCH_MQTT_CA_FILE or DISPATCH_MQTT_TRUSTSTORE, not both");
+  }
+
+  @Test
+  void never_prints_tls_passwords() {
+    CloudSettings settings = CloudSettings.fromEnvironment(env(
+        "DISPATCH_HTTPS_KEYSTORE", "/k.p12", "DISPATCH_HTTPS_KEYSTORE_PASSWORD", "httpsstorepassword",
+        "DISPATCH_MQTT_TRUSTSTORE", "/t.p12", "DISPATCH_MQTT_TRUSTSTORE_PASSWORD", "mqtttrustpassword"));
+
+    assertThat(settings.toString()).contains("/k.p12", "/t.p12")
+        .doesNotContain("httpsstorepassword", "mqtttrustpassword");
+  }
 }

@@ -1,5 +1,6 @@
 package energy.dispatch.cloud.mqtt;
 
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -14,6 +15,8 @@ import energy.dispatch.cloud.command.EdgeAbsentException;
 import energy.dispatch.cloud.internal.StartupException;
 import energy.dispatch.cloud.internal.StripedExecutor;
 import energy.dispatch.schema.Topics;
+import energy.dispatch.schema.tls.ClientTrust;
+import energy.dispatch.schema.tls.TlsProtocols;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -71,6 +74,7 @@ public final class CloudMqtt implements AutoCloseable {
         .identifier(settings.mqttClientId())
         .serverHost(settings.mqttHost())
         .serverPort(settings.mqttPort())
+        .sslConfig(settings.mqttTrust().map(CloudMqtt::tls).orElse(null))
         .simpleAuth().username(CloudSettings.MQTT_USERNAME)
             .password(settings.mqttSecret() == null ? new byte[0] : settings.mqttSecret().getBytes(StandardCharsets.UTF_8))
             .applySimpleAuth()
@@ -79,9 +83,26 @@ public final class CloudMqtt implements AutoCloseable {
         .buildAsync();
   }
 
-  /** A client not yet connected; {@link #connect(InboundHandler)} connects it. */
+  /**
+   * A client not yet connected; {@link #connect(InboundHandler)} connects it.
+   *
+   * @throws StartupException when the trusted certificates of the settings cannot be read
+   */
   public static CloudMqtt create(CloudSettings settings) {
-    return new CloudMqtt(settings);
+    try {
+      return new CloudMqtt(settings);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException("the broker's trusted certificates (" + CloudSettings.MQTT_TRUST_PREFIX
+          + "_CA_FILE or _TRUSTSTORE) cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  /** TLS 1.2+, the server's name checked against its certificate (the client's default, kept on). */
+  private static MqttClientSslConfig tls(ClientTrust trust) {
+    return MqttClientSslConfig.builder()
+        .trustManagerFactory(trust.trustManagerFactory())
+        .protocols(TlsProtocols.ALLOWED)
+        .build();
   }
 
   /**
@@ -110,8 +131,8 @@ public final class CloudMqtt implements AutoCloseable {
       throw new StartupException("interrupted while connecting to the MQTT broker at " + where, e);
     }
     everConnected.set(true);
-    LOG.info("Connected to the broker host={} port={} clientId={}", settings.mqttHost(), settings.mqttPort(),
-        settings.mqttClientId());
+    LOG.info("Connected to the broker host={} port={} tls={} clientId={}", settings.mqttHost(), settings.mqttPort(),
+        settings.mqttTrust().isPresent(), settings.mqttClientId());
   }
 
   private CompletableFuture<?> subscribe() {

@@ -4,10 +4,12 @@ import energy.dispatch.broker.StaticCredentialStore;
 import energy.dispatch.broker.embedded.BrokerSettings;
 import energy.dispatch.broker.embedded.EmbeddedBroker;
 import energy.dispatch.schema.CredentialHash;
+import energy.dispatch.schema.tls.ServerKeystore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The embedded HiveMQ with the dispatch extension on a free port, with credentials the test controls. */
@@ -16,13 +18,23 @@ public final class TestBroker implements AutoCloseable {
   public static final String CLOUD_SECRET = "cloud-secret-for-tests-0123456789abcdef";
 
   private final Map<String, String> edgeHashes = new ConcurrentHashMap<>();
+  private final Optional<ServerKeystore> tls;
   private volatile EmbeddedBroker broker;
   private volatile StaticCredentialStore credentials;
 
-  private TestBroker() {}
+  private TestBroker(Optional<ServerKeystore> tls) {
+    this.tls = tls;
+  }
 
   public static TestBroker start() {
-    TestBroker broker = new TestBroker();
+    TestBroker broker = new TestBroker(Optional.empty());
+    broker.startOn(0);
+    return broker;
+  }
+
+  /** A broker whose listener speaks only MQTT over TLS, with this certificate. */
+  public static TestBroker startWithTls(ServerKeystore keystore) {
+    TestBroker broker = new TestBroker(Optional.of(keystore));
     broker.startOn(0);
     return broker;
   }
@@ -31,8 +43,8 @@ public final class TestBroker implements AutoCloseable {
     try {
       credentials = StaticCredentialStore.withCloudSecret(CLOUD_SECRET);
       edgeHashes.forEach(credentials::putEdge);
-      BrokerSettings settings = BrokerSettings.defaults(Files.createTempDirectory("dispatch-broker-test"))
-          .withPort(port);
+      BrokerSettings plain = BrokerSettings.defaults(Files.createTempDirectory("dispatch-broker-test")).withPort(port);
+      BrokerSettings settings = tls.map(plain::withTls).orElse(plain);
       broker = EmbeddedBroker.start(settings, credentials);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -24,8 +24,8 @@ public final class TestSocket implements AutoCloseable {
   private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
 
-  private TestSocket(String url, String bearerToken) {
-    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+  private TestSocket(HttpClient http, String url, String bearerToken) {
+    WebSocket.Builder builder = http.newWebSocketBuilder();
     if (bearerToken != null) {
       builder.header("Authorization", "Bearer " + bearerToken);
     }
@@ -34,17 +34,22 @@ public final class TestSocket implements AutoCloseable {
 
   /** Opens a socket without authenticating. */
   public static TestSocket open(String url) {
-    return new TestSocket(url, null);
+    return new TestSocket(HttpClient.newHttpClient(), url, null);
   }
 
   /** Opens a socket with an {@code Authorization: Bearer} header. */
   public static TestSocket openWithHeader(String url, String token) {
-    return new TestSocket(url, token);
+    return new TestSocket(HttpClient.newHttpClient(), url, token);
   }
 
   /** Opens a socket and authenticates with a first auth message, waiting for auth_ok. */
   public static TestSocket authenticated(String url, String token) {
-    TestSocket socket = open(url);
+    return authenticated(HttpClient.newHttpClient(), url, token);
+  }
+
+  /** Like {@link #authenticated(String, String)}, through {@code http} (a client with its own TLS trust). */
+  public static TestSocket authenticated(HttpClient http, String url, String token) {
+    TestSocket socket = new TestSocket(http, url, null);
     socket.send(Json.mapper().createObjectNode().put("type", "auth").put("token", token).toString());
     socket.await(m -> m.path("type").asText().equals("auth_ok"));
     return socket;
