@@ -113,8 +113,8 @@ final class EdgeRuntime implements AutoCloseable {
       this.intake = new CommandIntake(edgeId, ledger, queue, () -> config, settings.clock(), MonotonicClock.system(),
           settings.clockSynchronized(), () -> cycleThread.execute(cycle::applyEmergencies));
       this.link = new MqttLink(edgeId, settings.secret(), settings.brokerHost(), settings.brokerPort(),
-          settings.keepAliveSeconds(), StateReporter.offline(edgeId), inbound(), intakeThread, this::linkUp,
-          MonotonicClock.system());
+          settings.keepAliveSeconds(), settings.brokerTrust(), StateReporter.offline(edgeId), inbound(), intakeThread,
+          this::linkUp, MonotonicClock.system());
     } catch (RuntimeException e) {
       journal.close();
       throw e;

@@ -1,5 +1,6 @@
 package energy.dispatch.edge.mqtt;
 
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
@@ -14,8 +15,11 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import energy.dispatch.edge.command.MonotonicClock;
 import energy.dispatch.schema.Topics;
+import energy.dispatch.schema.tls.ClientTrust;
+import energy.dispatch.schema.tls.TlsProtocols;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -61,8 +65,9 @@ public final class MqttLink implements AutoCloseable {
    * @param offlineState the retained state the broker publishes as this edge's last will
    * @param onConnected runs (on the caller's executor choice) after every successful connect and subscribe
    */
-  public MqttLink(String edgeId, String secret, String host, int port, int keepAliveSeconds, byte[] offlineState,
-      InboundHandler handler, Executor inboundExecutor, Runnable onConnected, MonotonicClock monotonic) {
+  public MqttLink(String edgeId, String secret, String host, int port, int keepAliveSeconds,
+      Optional<ClientTrust> trust, byte[] offlineState, InboundHandler handler, Executor inboundExecutor,
+      Runnable onConnected, MonotonicClock monotonic) {
     this.edgeId = edgeId;
     this.keepAliveSeconds = keepAliveSeconds;
     this.handler = handler;
@@ -73,6 +78,7 @@ public final class MqttLink implements AutoCloseable {
         .identifier(edgeId)
         .serverHost(host)
         .serverPort(port)
+        .sslConfig(trust.map(MqttLink::tls).orElse(null))
         .simpleAuth().username(edgeId).password(secret.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
         .willPublish().topic(Topics.state(edgeId)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
             .payload(offlineState).contentType("application/json").applyWillPublish()
@@ -83,6 +89,14 @@ public final class MqttLink implements AutoCloseable {
     // Registered before any connect: a resumed session delivers at once, and ALL (not SUBSCRIBED)
     // also takes messages of subscriptions made by an earlier process, which this client never saw.
     registerHandler();
+  }
+
+  /** TLS 1.2+, the broker's name checked against its certificate (the client's default, kept on). */
+  private static MqttClientSslConfig tls(ClientTrust trust) {
+    return MqttClientSslConfig.builder()
+        .trustManagerFactory(trust.trustManagerFactory())
+        .protocols(TlsProtocols.ALLOWED)
+        .build();
   }
 
   private void registerHandler() {
