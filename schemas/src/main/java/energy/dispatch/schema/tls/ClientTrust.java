@@ -53,23 +53,33 @@ public record ClientTrust(Optional<Path> file, Optional<String> password) {
    * @throws IllegalArgumentException naming the settings that contradict each other or are incomplete
    */
   public static Optional<ClientTrust> fromSettings(String prefix, Map<String, String> settings) {
-    Optional<String> caFile = setting(settings, prefix + "_CA_FILE");
-    Optional<String> trustStore = setting(settings, prefix + "_TRUSTSTORE");
-    Optional<String> password = setting(settings, prefix + "_TRUSTSTORE_PASSWORD");
-    boolean tls = setting(settings, prefix + "_TLS").map(Boolean::parseBoolean).orElse(false);
-    if (caFile.isPresent() && trustStore.isPresent()) {
+    return select(prefix, setting(settings, prefix + "_CA_FILE").map(Path::of).orElse(null),
+        setting(settings, prefix + "_TRUSTSTORE").map(Path::of).orElse(null),
+        setting(settings, prefix + "_TRUSTSTORE_PASSWORD").orElse(null),
+        setting(settings, prefix + "_TLS").map(Boolean::parseBoolean).orElse(false));
+  }
+
+  /**
+   * The same choice from values already read, each null when not set (command-line options).
+   *
+   * @throws IllegalArgumentException naming, under {@code prefix}, the settings that contradict each other or
+   *     are incomplete
+   */
+  public static Optional<ClientTrust> select(String prefix, Path caFile, Path trustStore, String trustStorePassword,
+      boolean jvmDefault) {
+    if (caFile != null && trustStore != null) {
       throw new IllegalArgumentException("set either " + prefix + "_CA_FILE or " + prefix + "_TRUSTSTORE, not both");
     }
-    if (trustStore.isPresent() && password.isEmpty()) {
+    if (trustStore != null && (trustStorePassword == null || trustStorePassword.isBlank())) {
       throw new IllegalArgumentException(prefix + "_TRUSTSTORE_PASSWORD must be set with " + prefix + "_TRUSTSTORE");
     }
-    if (caFile.isPresent()) {
-      return Optional.of(caCertificates(Path.of(caFile.get())));
+    if (caFile != null) {
+      return Optional.of(caCertificates(caFile));
     }
-    if (trustStore.isPresent()) {
-      return Optional.of(trustStore(Path.of(trustStore.get()), password.get()));
+    if (trustStore != null) {
+      return Optional.of(trustStore(trustStore, trustStorePassword));
     }
-    return tls ? Optional.of(jvmDefault()) : Optional.empty();
+    return jvmDefault ? Optional.of(jvmDefault()) : Optional.empty();
   }
 
   private static Optional<String> setting(Map<String, String> settings, String name) {
