@@ -44,12 +44,15 @@ final class AdminCommand {
     @Option(names = "--token-file", description = "file holding an admin's access token (default: env DISPATCH_TOKEN)")
     Path tokenFile;
 
+    @Mixin
+    ServerTrust trust;
+
     ApiClient client() throws Exception {
       String token = tokenFile != null ? Files.readString(tokenFile).trim() : System.getenv("DISPATCH_TOKEN");
       if (token == null || token.isBlank()) {
         throw new IllegalStateException("no access token: set DISPATCH_TOKEN or pass --token-file");
       }
-      return new ApiClient(api, token);
+      return new ApiClient(trust.clientFor(api), api, token);
     }
   }
 

@@ -16,11 +16,13 @@ import java.time.Duration;
  */
 final class ApiClient {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final URI base;
   private final String token;
 
-  ApiClient(URI base, String token) {
+  /** A client of {@code base} through {@code http}, which carries the TLS trust for {@code https://}. */
+  ApiClient(HttpClient http, URI base, String token) {
+    this.http = http;
     this.base = base;
     this.token = token;
   }

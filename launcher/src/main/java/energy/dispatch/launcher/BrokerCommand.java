@@ -6,6 +6,7 @@ import energy.dispatch.broker.embedded.EmbeddedBroker;
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.cloud.internal.Database;
 import energy.dispatch.schema.CredentialHash;
+import energy.dispatch.schema.tls.ServerKeystore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
     description = "Runs the MQTT broker with the dispatch extension (env: DATABASE_URL, DISPATCH_CLOUD_MQTT_SECRET, "
-        + "DISPATCH_MQTT_PORT).")
+        + "DISPATCH_MQTT_PORT, DISPATCH_MQTT_KEYSTORE_PASSWORD).")
 final class BrokerCommand implements Callable<Integer> {
 
   @Spec
@@ -34,6 +35,16 @@ final class BrokerCommand implements Callable<Integer> {
 
   @Option(names = "--data", defaultValue = "data/broker", description = "broker data folder (default ${DEFAULT-VALUE})")
   private Path dataFolder;
+
+  @Option(names = "--bind-host", defaultValue = "${env:DISPATCH_MQTT_BIND_HOST:-127.0.0.1}",
+      description = "address the listener binds (default ${DEFAULT-VALUE}; env DISPATCH_MQTT_BIND_HOST); "
+          + "beyond loopback only with --keystore")
+  private String bindHost;
+
+  @Option(names = "--keystore", defaultValue = "${env:DISPATCH_MQTT_KEYSTORE}",
+      description = "PKCS#12 or JKS key store of the broker's certificate: the listener then speaks only MQTT over "
+          + "TLS; password in env DISPATCH_MQTT_KEYSTORE_PASSWORD (env DISPATCH_MQTT_KEYSTORE)")
+  private Path keystore;
 
   @Override
   public Integer call() throws Exception {
@@ -47,8 +58,13 @@ final class BrokerCommand implements Callable<Integer> {
     String password = Objects.requireNonNullElse(database.databasePassword(), "");
     JdbcCredentialStore credentials = new JdbcCredentialStore(database.jdbcUrl(), database.databaseUser(),
         password, CredentialHash.hash(cloudSecret), Duration.ofSeconds(2));
-    try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.defaults(dataFolder).withPort(port), credentials)) {
-      spec.commandLine().getOut().printf("broker listening on %s:%d%n", broker.host(), broker.port());
+    BrokerSettings settings = BrokerSettings.defaults(dataFolder).withPort(port).withBindHost(bindHost);
+    if (keystore != null) {
+      settings = settings.withTls(ServerKeystore.of(keystore, require(env, BrokerSettings.KEYSTORE_SETTING + "_PASSWORD")));
+    }
+    try (EmbeddedBroker broker = EmbeddedBroker.start(settings, credentials)) {
+      spec.commandLine().getOut().printf("broker listening on %s:%d%s%n", broker.host(), broker.port(),
+          keystore == null ? "" : " (TLS)");
       spec.commandLine().getOut().flush();
       Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
       new CountDownLatch(1).await();

@@ -40,10 +40,15 @@ public final class DispatchSocket implements AutoCloseable {
 
   /** Opens the socket without authenticating. */
   public static DispatchSocket open(URI url) {
+    return open(HttpClient.newHttpClient(), url);
+  }
+
+  /** Opens the socket through {@code http}, which carries the TLS trust for {@code wss://}. */
+  public static DispatchSocket open(HttpClient http, URI url) {
     BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     CompletableFuture<String> closed = new CompletableFuture<>();
     try {
-      WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+      WebSocket socket = http.newWebSocketBuilder()
           .connectTimeout(Duration.ofSeconds(5))
           .buildAsync(url, new Listener(received, closed))
           .get(10, TimeUnit.SECONDS);
@@ -58,7 +63,12 @@ public final class DispatchSocket implements AutoCloseable {
 
   /** Opens the socket and authenticates with an in-band {@code auth} message. */
   public static DispatchSocket connect(URI url, String token) {
-    DispatchSocket socket = open(url);
+    return connect(HttpClient.newHttpClient(), url, token);
+  }
+
+  /** Opens the socket through {@code http} and authenticates with an in-band {@code auth} message. */
+  public static DispatchSocket connect(HttpClient http, URI url, String token) {
+    DispatchSocket socket = open(http, url);
     socket.authenticate(token);
     return socket;
   }

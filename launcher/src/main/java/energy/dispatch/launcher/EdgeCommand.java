@@ -2,9 +2,11 @@ package energy.dispatch.launcher;
 
 import energy.dispatch.edge.EdgeAgent;
 import energy.dispatch.edge.EdgeSettings;
+import energy.dispatch.schema.tls.ClientTrust;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -42,6 +44,19 @@ final class EdgeCommand implements Callable<Integer> {
       description = "MQTT broker port (default ${DEFAULT-VALUE}; env DISPATCH_MQTT_PORT)")
   private int brokerPort;
 
+  @Option(names = "--broker-ca-file", defaultValue = "${env:DISPATCH_MQTT_CA_FILE}",
+      description = "PEM file of the CAs of the broker's certificate: MQTT over TLS (env DISPATCH_MQTT_CA_FILE)")
+  private Path brokerCaFile;
+
+  @Option(names = "--broker-truststore", defaultValue = "${env:DISPATCH_MQTT_TRUSTSTORE}",
+      description = "trust store instead, password in env DISPATCH_MQTT_TRUSTSTORE_PASSWORD (env DISPATCH_MQTT_TRUSTSTORE)")
+  private Path brokerTrustStore;
+
+  @Option(names = "--broker-tls", defaultValue = "${env:DISPATCH_MQTT_TLS:-false}",
+      description = "MQTT over TLS trusting the JVM's CAs, when the broker's certificate is from a public CA "
+          + "(env DISPATCH_MQTT_TLS)")
+  private boolean brokerTls;
+
   @Option(names = "--hold-sec", defaultValue = "900", description = "default hold of a setpoint in s (default ${DEFAULT-VALUE})")
   private int holdSeconds;
 
@@ -56,8 +71,8 @@ final class EdgeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EdgeSettings settings = new EdgeSettings(edgeId, secret(), brokerHost, brokerPort, configFile, journalFile,
-        holdSeconds, queueCapacity, EdgeSettings.DEFAULT_STATE_REPORT_PERIOD, Clock.systemUTC())
-        .withKeepAliveSeconds(keepAliveSeconds);
+        holdSeconds, queueCapacity, EdgeSettings.DEFAULT_STATE_REPORT_PERIOD, Clock.systemUTC(), true,
+        keepAliveSeconds, brokerTrust());
     try (EdgeAgent agent = EdgeAgent.start(settings)) {
       spec.commandLine().getOut().println("edge " + edgeId + " started");
       spec.commandLine().getOut().flush();
@@ -65,6 +80,12 @@ final class EdgeCommand implements Callable<Integer> {
       new CountDownLatch(1).await();
     }
     return 0;
+  }
+
+  private Optional<ClientTrust> brokerTrust() {
+    String prefix = EdgeSettings.BROKER_TRUST_PREFIX;
+    return ClientTrust.select(prefix, brokerCaFile, brokerTrustStore, System.getenv(prefix + "_TRUSTSTORE_PASSWORD"),
+        brokerTls);
   }
 
   private String secret() throws Exception {

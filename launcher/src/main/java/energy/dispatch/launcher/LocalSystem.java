@@ -12,6 +12,8 @@ import energy.dispatch.edge.EdgeAgent;
 import energy.dispatch.edge.EdgeSettings;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.schema.Json;
+import energy.dispatch.schema.tls.ClientTrust;
+import energy.dispatch.schema.tls.ServerKeystore;
 import energy.dispatch.simulator.SiteModel;
 import energy.dispatch.simulator.SiteSimulator;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +50,21 @@ public final class LocalSystem implements AutoCloseable {
   private LocalSystem() {}
 
   /**
-   * What to start. {@code cloudSettings} names the database, Redis, HTTP port and JWT secret; its
-   * MQTT port and secret are replaced by those of the broker started here.
+   * What to start. {@code cloudSettings} names the database, Redis, HTTP port (and HTTPS) and JWT
+   * secret; its MQTT port, secret and trust are replaced by those of the broker started here.
    */
   public record Options(CloudSettings cloudSettings, int mqttPort, Path dataFolder, List<String> edgeIds,
-      Path siteConfigFolder) {}
+      Path siteConfigFolder, Optional<MqttTls> mqttTls) {
+
+    /** The parts speak plain MQTT, on loopback. */
+    public Options(CloudSettings cloudSettings, int mqttPort, Path dataFolder, List<String> edgeIds,
+        Path siteConfigFolder) {
+      this(cloudSettings, mqttPort, dataFolder, edgeIds, siteConfigFolder, Optional.empty());
+    }
+  }
+
+  /** MQTT over TLS between the parts: the broker's certificate, and what the cloud and the edges trust. */
+  public record MqttTls(ServerKeystore brokerKeystore, ClientTrust trust) {}
 
   /** One demo site: its simulator and the agent that drives it. */
   public record Site(String edgeId, SiteSimulator simulator, EdgeAgent agent, Path capabilityConfig) {}
@@ -71,12 +84,14 @@ public final class LocalSystem implements AutoCloseable {
     cloudSecret = CredentialHash.newSecret();
     CloudSettings base = options.cloudSettings();
     Map<String, String> edgeSecrets = prepareDatabase(base, options);
+    BrokerSettings brokerSettings =
+        BrokerSettings.defaults(options.dataFolder().resolve("broker")).withPort(options.mqttPort());
     broker = push(EmbeddedBroker.start(
-        BrokerSettings.defaults(options.dataFolder().resolve("broker")).withPort(options.mqttPort()),
+        options.mqttTls().map(tls -> brokerSettings.withTls(tls.brokerKeystore())).orElse(brokerSettings),
         new JdbcCredentialStore(base.jdbcUrl(), base.databaseUser(), base.databasePassword(),
             CredentialHash.hash(cloudSecret), JdbcCredentialStore.DEFAULT_REFRESH)));
     cloud = push(CloudApi.start(base.toBuilder().mqttHost(broker.host()).mqttPort(broker.port())
-        .mqttSecret(cloudSecret).build()));
+        .mqttSecret(cloudSecret).mqttTrust(options.mqttTls().map(MqttTls::trust).orElse(null)).build()));
     for (String edgeId : options.edgeIds()) {
       startSite(edgeId, edgeSecrets.get(edgeId), options);
     }
@@ -104,8 +119,10 @@ public final class LocalSystem implements AutoCloseable {
       Path configFile = edgeFolder.resolve("capability-config.json");
       Files.writeString(configFile, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(config));
       cloud.storeCapabilityConfig(edgeId, config, "launcher");
-      EdgeAgent agent = push(EdgeAgent.start(EdgeSettings.of(edgeId, secret, broker.host(), broker.port(),
-          configFile, edgeFolder.resolve("journal.db"))));
+      EdgeSettings plain = EdgeSettings.of(edgeId, secret, broker.host(), broker.port(), configFile,
+          edgeFolder.resolve("journal.db"));
+      EdgeAgent agent = push(EdgeAgent.start(
+          options.mqttTls().map(tls -> plain.withBrokerTrust(tls.trust())).orElse(plain)));
       sites.put(edgeId, new Site(edgeId, simulator, agent, configFile));
       LOG.info("Site started edgeId={} modbusPort={}", edgeId, simulator.port());
     } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,6 +36,9 @@ final class SendCommand implements Callable<Integer> {
 
   @Option(names = "--token-file", description = "file holding the access token (default: env DISPATCH_TOKEN)")
   private Path tokenFile;
+
+  @Mixin
+  private ServerTrust trust;
 
   @Option(names = "--json", description = "file with the whole command as JSON ('-' for stdin); other options then ignored")
   private String jsonFile;
@@ -87,7 +91,7 @@ final class SendCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode command = jsonFile != null ? readCommand() : buildCommand();
     String id = command.path("command_id").asText();
-    try (DispatchSocket socket = DispatchSocket.connect(url, token())) {
+    try (DispatchSocket socket = DispatchSocket.connect(trust.clientFor(url), url, token())) {
       socket.send(command.toString());
       JsonNode last = awaitFinalStatus(socket, id, out);
       return "executed".equals(last.path("status").asText()) ? 0 : 1;

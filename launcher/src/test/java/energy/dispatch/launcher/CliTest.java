@@ -1,12 +1,12 @@
 package energy.dispatch.launcher;
 
+import static energy.dispatch.launcher.TestSystems.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import energy.dispatch.cloud.CloudSettings;
+import energy.dispatch.launcher.TestSystems.Run;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.testing.TestPostgres;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The operator's CLI against a running broker and cloud, in-process, with real HTTP and WebSocket. */
 class CliTest {
@@ -42,18 +41,6 @@ class CliTest {
     if (system != null) {
       system.close();
     }
-  }
-
-  record Run(int exitCode, String out, String err) {}
-
-  static Run dispatch(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Dispatch.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
   }
 
   static String api() {
