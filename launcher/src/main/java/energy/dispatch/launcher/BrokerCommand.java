@@ -58,11 +58,7 @@ final class BrokerCommand implements Callable<Integer> {
     String password = Objects.requireNonNullElse(database.databasePassword(), "");
     JdbcCredentialStore credentials = new JdbcCredentialStore(database.jdbcUrl(), database.databaseUser(),
         password, CredentialHash.hash(cloudSecret), Duration.ofSeconds(2));
-    BrokerSettings settings = BrokerSettings.defaults(dataFolder).withPort(port).withBindHost(bindHost);
-    if (keystore != null) {
-      settings = settings.withTls(ServerKeystore.of(keystore, require(env, BrokerSettings.KEYSTORE_SETTING + "_PASSWORD")));
-    }
-    try (EmbeddedBroker broker = EmbeddedBroker.start(settings, credentials)) {
+    try (EmbeddedBroker broker = EmbeddedBroker.start(listener(env, port), credentials)) {
       spec.commandLine().getOut().printf("broker listening on %s:%d%s%n", broker.host(), broker.port(),
           keystore == null ? "" : " (TLS)");
       spec.commandLine().getOut().flush();
@@ -70,6 +66,15 @@ final class BrokerCommand implements Callable<Integer> {
       new CountDownLatch(1).await();
     }
     return 0;
+  }
+
+  /** Plain TCP on loopback, or TLS only with the key store; its password only from the environment. */
+  private BrokerSettings listener(Map<String, String> env, int port) {
+    BrokerSettings plain = BrokerSettings.defaults(dataFolder).withPort(port).withBindHost(bindHost);
+    if (keystore == null) {
+      return plain;
+    }
+    return plain.withTls(ServerKeystore.of(keystore, require(env, BrokerSettings.KEYSTORE_SETTING + "_PASSWORD")));
   }
 
   static String require(Map<String, String> env, String name) {

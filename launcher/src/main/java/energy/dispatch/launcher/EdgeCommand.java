@@ -49,7 +49,8 @@ final class EdgeCommand implements Callable<Integer> {
   private Path brokerCaFile;
 
   @Option(names = "--broker-truststore", defaultValue = "${env:DISPATCH_MQTT_TRUSTSTORE}",
-      description = "trust store instead, password in env DISPATCH_MQTT_TRUSTSTORE_PASSWORD (env DISPATCH_MQTT_TRUSTSTORE)")
+      description = "trust store instead, password in env DISPATCH_MQTT_TRUSTSTORE_PASSWORD "
+          + "(env DISPATCH_MQTT_TRUSTSTORE)")
   private Path brokerTrustStore;
 
   @Option(names = "--broker-tls", defaultValue = "${env:DISPATCH_MQTT_TLS:-false}",
