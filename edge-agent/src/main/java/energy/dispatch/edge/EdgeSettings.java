@@ -129,7 +129,8 @@ public record EdgeSettings(
     if (brokerTrust.isEmpty() && !Loopback.isLoopback(brokerHost)) {
       throw new IllegalArgumentException("broker host " + brokerHost + " is not a loopback address, where plain "
           + "MQTT would carry the edge's secret and its commands in the clear: set " + BROKER_TRUST_PREFIX
-          + "_CA_FILE, " + BROKER_TRUST_PREFIX + "_TRUSTSTORE (with " + BROKER_TRUST_PREFIX + "_TRUSTSTORE_PASSWORD) or "
+          + "_CA_FILE, " + BROKER_TRUST_PREFIX + "_TRUSTSTORE (with " + BROKER_TRUST_PREFIX
+          + "_TRUSTSTORE_PASSWORD) or "
           + BROKER_TRUST_PREFIX + "_TLS=true (or the matching --broker-* options)");
     }
   }
