@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public record TestCertificates(Path keystore, Path certificatePem, Path truststore, String password) {
 
+  private static final String PASSWORD_VARIABLE = "DISPATCH_TEST_STORE_PASSWORD";
+
   /** A certificate for {@code localhost} and {@code 127.0.0.1}, written into {@code folder}. */
   public static TestCertificates forLoopback(Path folder) {
     return generate(folder, "SAN=ip:127.0.0.1,dns:localhost");
@@ -49,13 +51,14 @@ public record TestCertificates(Path keystore, Path certificatePem, Path truststo
         folder.resolve("trust.p12"), password);
     try {
       Files.createDirectories(folder);
-      keytool(folder, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+      keytool(folder, password, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
           "-dname", "CN=dispatch-test", "-ext", subjectAlternativeNames, "-validity", "2", "-storetype", "PKCS12",
-          "-keystore", made.keystore.toString(), "-storepass", password, "-keypass", password);
-      keytool(folder, "-exportcert", "-rfc", "-alias", "server", "-keystore", made.keystore.toString(),
-          "-storepass", password, "-file", made.certificatePem.toString());
-      keytool(folder, "-importcert", "-noprompt", "-alias", "server", "-file", made.certificatePem.toString(),
-          "-storetype", "PKCS12", "-keystore", made.truststore.toString(), "-storepass", password);
+          "-keystore", made.keystore.toString(), "-storepass:env", PASSWORD_VARIABLE,
+          "-keypass:env", PASSWORD_VARIABLE);
+      keytool(folder, password, "-exportcert", "-rfc", "-alias", "server", "-keystore", made.keystore.toString(),
+          "-storepass:env", PASSWORD_VARIABLE, "-file", made.certificatePem.toString());
+      keytool(folder, password, "-importcert", "-noprompt", "-alias", "server", "-file", made.certificatePem.toString(),
+          "-storetype", "PKCS12", "-keystore", made.truststore.toString(), "-storepass:env", PASSWORD_VARIABLE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run keytool in " + folder, e);
     } catch (InterruptedException e) {
@@ -65,12 +68,16 @@ public record TestCertificates(Path keystore, Path certificatePem, Path truststo
     return made;
   }
 
-  private static void keytool(Path folder, String... arguments) throws IOException, InterruptedException {
+  private static void keytool(Path folder, String password, String... arguments)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     command.addAll(List.of(arguments));
     Path log = folder.resolve("keytool.log");
-    Process keytool = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // From the environment, not the arguments, which other users of the machine can read.
+    builder.environment().put(PASSWORD_VARIABLE, password);
+    Process keytool = builder.start();
     if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
       keytool.destroyForcibly();
       throw new IllegalStateException("keytool " + arguments[0] + " failed: " + Files.readString(log));
