@@ -10,6 +10,7 @@ import energy.dispatch.schema.tls.ServerKeystore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -48,17 +49,18 @@ final class BrokerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> env = new HashMap<>(System.getenv());
+    Map<String, String> env = System.getenv();
     String cloudSecret = require(env, "DISPATCH_CLOUD_MQTT_SECRET");
-    env.putIfAbsent("DISPATCH_JWT_SECRET", "unused-by-the-broker-but-required-by-the-settings");
-    CloudSettings database = CloudSettings.fromEnvironment(env);
-    Database.connectAndMigrate(database).close();
     int port = Ports.parse(BrokerSettings.PORT_SETTING, env.getOrDefault(BrokerSettings.PORT_SETTING, "1883"));
+    // Before the database: a listener setting that is wrong costs nothing to report.
+    BrokerSettings listener = listener(env, port);
+    CloudSettings database = CloudSettings.fromEnvironment(databaseSettings(env));
+    Database.connectAndMigrate(database).close();
     // A DATABASE_URL without a password (trust or peer authentication, as in CI) is valid.
     String password = Objects.requireNonNullElse(database.databasePassword(), "");
     JdbcCredentialStore credentials = new JdbcCredentialStore(database.jdbcUrl(), database.databaseUser(),
         password, CredentialHash.hash(cloudSecret), Duration.ofSeconds(2));
-    try (EmbeddedBroker broker = EmbeddedBroker.start(listener(env, port), credentials)) {
+    try (EmbeddedBroker broker = EmbeddedBroker.start(listener, credentials)) {
       spec.commandLine().getOut().printf("broker listening on %s:%d%s%n", broker.host(), broker.port(),
           keystore == null ? "" : " (TLS)");
       spec.commandLine().getOut().flush();
@@ -75,6 +77,18 @@ final class BrokerCommand implements Callable<Integer> {
       return plain;
     }
     return plain.withTls(ServerKeystore.of(keystore, require(env, BrokerSettings.KEYSTORE_SETTING + "_PASSWORD")));
+  }
+
+  /** Only what names the database: the cloud's other settings, and their rules, are not the broker's. */
+  private static Map<String, String> databaseSettings(Map<String, String> env) {
+    Map<String, String> database = new HashMap<>();
+    for (String name : List.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD")) {
+      if (env.containsKey(name)) {
+        database.put(name, env.get(name));
+      }
+    }
+    database.put("DISPATCH_JWT_SECRET", "unused-by-the-broker-but-required-by-the-settings");
+    return database;
   }
 
   static String require(Map<String, String> env, String name) {
