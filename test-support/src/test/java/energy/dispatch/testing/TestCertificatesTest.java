@@ -1,6 +1,7 @@
 package energy.dispatch.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import energy.dispatch.schema.tls.ClientTrust;
@@ -38,7 +39,7 @@ class TestCertificatesTest {
 
   @Test
   void server_keystore_opens_with_its_password() {
-    certificates.serverKeystore().verify("DISPATCH_TEST_KEYSTORE");
+    assertThatCode(() -> certificates.serverKeystore().verify("DISPATCH_TEST_KEYSTORE")).doesNotThrowAnyException();
   }
 
   @Test
