@@ -11,7 +11,7 @@ class EdgeFootprintCommandTest {
 
   @Test
   void help_names_the_options_and_their_defaults() {
-    CliTest.Run run = CliTest.dispatch("bench", "edge-footprint", "--help");
+    TestSystems.Run run = TestSystems.dispatch("bench", "edge-footprint", "--help");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("--cycles", "(default 300)", "--command-every", "(default 10)", "--out");
@@ -25,7 +25,7 @@ class EdgeFootprintCommandTest {
       "--cycles|many|Invalid value for option '--cycles'",
   })
   void a_bad_option_is_refused_with_its_name_and_value(String option, String value, String message) {
-    CliTest.Run run = CliTest.dispatch("bench", "edge-footprint", option, value);
+    TestSystems.Run run = TestSystems.dispatch("bench", "edge-footprint", option, value);
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains(message);
