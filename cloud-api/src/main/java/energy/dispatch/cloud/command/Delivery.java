@@ -87,19 +87,33 @@ public final class Delivery implements AutoCloseable {
     perEdge.execute(edgeId, () -> guarded(edgeId, () -> drainNow(edgeId)));
   }
 
-  /** The edge is back: re-publish what was sent but not delivered (the edge dedupes), then drain. */
+  /**
+   * The edge is back: re-publish what was sent but not delivered, and what was delivered without a
+   * result yet (a broker that died after taking the result from the edge loses it; the edge answers
+   * the copy with the result in its journal, or not at all while it still runs it), then drain.
+   */
   public void edgeOnline(String edgeId) {
     perEdge.execute(edgeId, () -> guarded(edgeId, () -> {
       for (CommandRecord sent : resendable(edgeId)) {
         state.markInFlight(edgeId, sent.commandId());
         LOG.info("Re-publishing an undelivered command commandId={} edgeId={}", sent.commandId(), edgeId);
-        publish(sent).exceptionally(e -> {
-          LOG.warn("Re-publish failed commandId={} edgeId={}; the delivery timer decides", sent.commandId(), edgeId, e);
-          return null;
-        });
+        republish(sent);
+      }
+      for (CommandRecord delivered : store.ofEdgeWithStatus(edgeId, CommandStatus.DELIVERED)) {
+        LOG.info("Re-publishing a delivered command still without a result commandId={} edgeId={}",
+            delivered.commandId(), edgeId);
+        republish(delivered);
       }
       drainNow(edgeId);
     }));
+  }
+
+  private void republish(CommandRecord record) {
+    publish(record).exceptionally(e -> {
+      LOG.warn("Re-publish failed commandId={} edgeId={}; the lifecycle timers decide", record.commandId(),
+          record.edgeId(), e);
+      return null;
+    });
   }
 
   /**

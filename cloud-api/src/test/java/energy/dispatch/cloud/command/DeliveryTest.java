@@ -222,6 +222,23 @@ class DeliveryTest {
   }
 
   @Test
+  void a_delivered_command_without_a_result_is_published_again_when_the_edge_comes_back() throws Exception {
+    // A broker that dies after taking an edge's result loses it; the copy makes the edge send it again.
+    fixture = CloudFixture.start(broker, builder -> builder.deliveryTimeout(Duration.ofSeconds(30)));
+    TestSocket socket = fixture.socket(OPERATOR);
+    TestEdge edge = fixture.connectEdge(EDGE, TestEdge.Answer.DELIVER_ONLY);
+    socket.send(seedCommand("result_lost"));
+    socket.awaitStatus("result_lost", "delivered");
+    edge.goOffline();
+
+    TestEdge back = fixture.reconnectEdge(EDGE, TestEdge.Answer.EXECUTE);
+
+    socket.awaitStatus("result_lost", "executed");
+    assertThat(back.commands()).extracting(c -> c.path("command_id").asText()).contains("result_lost");
+    assertThat(fixture.auditedStatuses("result_lost")).containsExactly("accepted", "sent", "delivered", "executed");
+  }
+
+  @Test
   void a_command_published_again_gets_a_fresh_delivery_timer_and_an_audited_re_send() throws Exception {
     fixture = CloudFixture.start(broker, builder -> builder.deliveryTimeout(Duration.ofSeconds(30)));
     TestSocket socket = fixture.socket(OPERATOR);
