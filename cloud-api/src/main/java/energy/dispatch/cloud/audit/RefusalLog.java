@@ -35,7 +35,7 @@ public final class RefusalLog {
             INSERT INTO refusals (at, principal, command_id, edge_id, code, message)
             VALUES (:at, :principal, :commandId, :edgeId, :code, :message)""")
         .bind("at", at.atOffset(ZoneOffset.UTC)).bind("principal", principal).bind("commandId", commandId)
-        .bind("edgeId", edgeId).bind("code", error.code()).bind("message", error.message()).execute())
+        .bind("edgeId", edgeId).bind("code", error.code()).bind("message", storable(error.message())).execute())
         .handle((rows, e) -> {
           if (e != null) {
             AUDIT.warn("Refusal not recorded in the database commandId={} code={}; the log line above is its only "
@@ -43,5 +43,10 @@ public final class RefusalLog {
           }
           return null;
         });
+  }
+
+  /** A message that quotes the sender's input can hold a NUL, which PostgreSQL cannot store in text. */
+  private static String storable(String message) {
+    return message.replace("\0", "\\u0000");
   }
 }

@@ -8,6 +8,7 @@ import energy.dispatch.schema.ErrorCode;
 import energy.dispatch.schema.Json;
 import energy.dispatch.schema.SchemaValidator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a client's raw JSON into a {@link Command}: well-formed JSON, valid against
@@ -40,12 +41,13 @@ public final class CommandParser {
     if (!json.isObject()) {
       throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, "a command must be a JSON object");
     }
+    // Before the schema, whose messages quote field names: a refusal must be storable itself.
+    requireStorableText(json, "$");
     List<String> violations = SchemaValidator.instance().violations(SchemaValidator.Schema.COMMAND, json);
     if (!violations.isEmpty()) {
       throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, "the command does not match the schema: "
           + String.join("; ", violations.subList(0, Math.min(5, violations.size()))));
     }
-    requireNoNul(json, "$");
     for (String cloudField : List.of("accepted_at", "expires_at")) {
       if (json.has(cloudField)) {
         throw new RefusalException(ErrorCode.SCHEMA_VIOLATION,
@@ -64,26 +66,45 @@ public final class CommandParser {
   }
 
   /**
-   * PostgreSQL cannot store the NUL character in text or jsonb, so a string (or key) holding one is
-   * refused here, naming the field, rather than failing at the record as if the store were down.
+   * PostgreSQL cannot store the NUL character in text or jsonb, and a lone UTF-16 surrogate
+   * (an escaped {@code \\ud800} without its pair) is no character at all and would be stored
+   * replaced; a string or field name holding either is refused here, naming the field, rather than
+   * failing at the record as if the store were down or keeping something the sender did not send.
    */
-  static void requireNoNul(JsonNode node, String path) {
-    if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
-      throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, path + " contains the NUL character (\\u0000), "
-          + "which is not allowed in any text; remove it");
+  static void requireStorableText(JsonNode node, String path) {
+    if (node.isTextual()) {
+      unstorable(node.textValue()).ifPresent(what -> {
+        throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, path + " contains " + what
+            + ", which is not allowed in any text; remove it");
+      });
     }
     if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        requireNoNul(node.get(i), path + "[" + i + "]");
+        requireStorableText(node.get(i), path + "[" + i + "]");
       }
     }
     node.fieldNames().forEachRemaining(name -> {
-      if (name.indexOf('\0') >= 0) {
-        throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, path + " has a field name containing the NUL "
-            + "character (\\u0000), which is not allowed; remove it");
-      }
-      requireNoNul(node.get(name), path + "." + name);
+      unstorable(name).ifPresent(what -> {
+        throw new RefusalException(ErrorCode.SCHEMA_VIOLATION, path + " has a field name containing " + what
+            + ", which is not allowed; remove it");
+      });
+      requireStorableText(node.get(name), path + "." + name);
     });
+  }
+
+  private static Optional<String> unstorable(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\0') {
+        return Optional.of("the NUL character (\\u0000)");
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return Optional.of("a lone UTF-16 surrogate (\\u" + Integer.toHexString(c) + ")");
+      }
+    }
+    return Optional.empty();
   }
 
   private static String fieldPath(JsonMappingException e) {

@@ -69,6 +69,7 @@ public final class RestApi {
     });
     app.get("/health", this::health);
     app.before("/api/v1/*", this::authenticate);
+    app.before("/api/v1/*", RestApi::requireStorableParameters);
     app.before("/api/v1/*", this::readBodyCapped);
     app.post("/api/v1/commands", this::submit);
     app.get("/api/v1/commands", this::search);
@@ -88,6 +89,29 @@ public final class RestApi {
       tokenRefusals.record(TokenRefusalAudit.Refusal.of(EntryPoint.REST, e, ctx.req().getRemoteAddr(), null));
       throw e;
     }
+  }
+
+  /**
+   * A query parameter with a NUL or another control character names nothing the record holds
+   * (PostgreSQL cannot even compare with a NUL): refused naming it, not failed as 500. The server
+   * refuses such a path itself.
+   */
+  private static void requireStorableParameters(Context ctx) {
+    ctx.queryParamMap().forEach((name, values) -> {
+      if (hasControlCharacter(name) || values.stream().anyMatch(RestApi::hasControlCharacter)) {
+        throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "the query parameter '" + printable(name)
+            + "' contains a control character; remove it");
+      }
+    });
+  }
+
+  private static boolean hasControlCharacter(String text) {
+    return text.chars().anyMatch(Character::isISOControl);
+  }
+
+  private static String printable(String text) {
+    return text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
   }
 
   /**

@@ -47,6 +47,17 @@ class RestApiTest {
   }
 
   @Test
+  void a_control_character_in_a_query_parameter_is_refused_naming_it_and_the_api_keeps_serving() {
+    HttpResponse<String> refused = fixture.call("GET", "/api/v1/commands?limit=1&edge_id=%00", operator, null);
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json(refused.body()).path("error").path("code").asText()).isEqualTo("schema_violation");
+    assertThat(json(refused.body()).path("error").path("message").asText()).contains("'edge_id'");
+    assertThat(fixture.call("GET", "/api/v1/commands?limit=1&edge_id=" + EDGE, operator, null).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void a_command_submitted_over_rest_is_accepted_and_its_history_can_be_read() {
     HttpResponse<String> submitted = fixture.call("POST", "/api/v1/commands", operator, seedCommand("rest_1"));
 

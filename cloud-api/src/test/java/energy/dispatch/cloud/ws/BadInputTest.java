@@ -66,6 +66,13 @@ class BadInputTest {
         Arguments.of("NUL in a string", seedCommand("bad_nul").replace("\"user_456\"", "\"a\\u0000b\""),
             "schema_violation", "$.source"),
         Arguments.of("NUL in the command id", seedCommand("bad\\u0000id"), "schema_violation", "command_id"),
+        Arguments.of("NUL in a field name", seedCommand("bad_nul_key").replace("\"source\"", "\"\\u0000\": 1, \"source\""),
+            "schema_violation", "field name containing the NUL"),
+        Arguments.of("a lone surrogate", seedCommand("bad_surrogate").replace("\"user_456\"", "\"\\ud800\""),
+            "schema_violation", "$.source"),
+        Arguments.of("a field given twice", seedCommand("bad_twice").replace("\"value\": 50000,",
+            "\"value\": 50000, \"value\": -50000,"), "malformed_json", "Duplicate field 'value'"),
+        Arguments.of("text after the command", seedCommand("bad_trailing") + " {}", "malformed_json", "not valid JSON"),
         Arguments.of("expiry beyond any bound", seedCommand("bad_expiry").replace("\"expiry_sec\": 300",
             "\"expiry_sec\": 1000000000000"), "schema_violation", "expiry_sec"));
   }
@@ -94,6 +101,15 @@ class BadInputTest {
 
     assertThat(fixture.refusalCodes("bad_audit")).containsExactly("out_of_range");
     assertThat(fixture.auditedStatuses("bad_audit")).isEmpty();
+  }
+
+  @Test
+  void a_refusal_naming_a_field_with_a_nul_in_its_name_is_still_audited() {
+    socket.send(seedCommand("bad_nul_key_audit").replace("\"source\"", "\"x\\u0000\": 1, \"source\""));
+    socket.awaitStatus("bad_nul_key_audit", "refused");
+
+    await().until(() -> fixture.refusalCodes("bad_nul_key_audit"), codes -> !codes.isEmpty());
+    assertThat(fixture.refusalCodes("bad_nul_key_audit")).containsExactly("schema_violation");
   }
 
   @Test
