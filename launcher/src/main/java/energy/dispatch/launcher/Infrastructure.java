@@ -3,8 +3,11 @@ package energy.dispatch.launcher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,20 +29,65 @@ final class Infrastructure implements AutoCloseable {
   private final String redisUrl;
   private final EmbeddedPostgres postgres;
   private final RedisServer redis;
+  private final FileChannel folderLock;
 
-  private Infrastructure(String databaseUrl, String redisUrl, EmbeddedPostgres postgres, RedisServer redis) {
+  private Infrastructure(String databaseUrl, String redisUrl, EmbeddedPostgres postgres, RedisServer redis,
+      FileChannel folderLock) {
     this.databaseUrl = databaseUrl;
     this.redisUrl = redisUrl;
     this.postgres = postgres;
     this.redis = redis;
+    this.folderLock = folderLock;
   }
 
+  /**
+   * Starts what the environment does not name, under {@code dataFolder}, which it holds locked until
+   * {@link #close()}: a second demo on the same folder is refused before it touches anything.
+   */
   static Infrastructure start(Map<String, String> env, Path dataFolder) {
+    FileChannel folderLock = lock(dataFolder);
+    try {
+      return start(env, dataFolder, folderLock);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(folderLock);
+      throw e;
+    }
+  }
+
+  private static FileChannel lock(Path dataFolder) {
+    Path lockFile = dataFolder.resolve("demo.lock");
     try {
       Files.createDirectories(dataFolder);
+      FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (!tryLock(channel)) {
+        channel.close();
+        throw new IllegalStateException("another demo is running on the data folder " + dataFolder + " (it holds "
+            + lockFile + "); stop it first, or give this one a folder of its own with --data");
+      }
+      return channel;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data folder " + dataFolder, e);
+      throw new UncheckedIOException("cannot create or lock the data folder " + dataFolder, e);
     }
+  }
+
+  /** False when another process holds the lock, or this one does already. */
+  private static boolean tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock() != null;
+    } catch (OverlappingFileLockException heldHere) {
+      return false;
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.warn("Could not release the data folder's lock; it is released when this process ends", e);
+    }
+  }
+
+  private static Infrastructure start(Map<String, String> env, Path dataFolder, FileChannel folderLock) {
     EmbeddedPostgres postgres = null;
     String databaseUrl = env.get("DATABASE_URL");
     if (databaseUrl == null || databaseUrl.isBlank()) {
@@ -60,7 +108,7 @@ final class Infrastructure implements AutoCloseable {
     } else {
       LOG.info("Using Redis from REDIS_URL");
     }
-    return new Infrastructure(databaseUrl, redisUrl, postgres, redis);
+    return new Infrastructure(databaseUrl, redisUrl, postgres, redis, folderLock);
   }
 
   String databaseUrl() {
@@ -161,6 +209,8 @@ final class Infrastructure implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.warn("Embedded servers did not stop cleanly; their processes may need killing", e);
+    } finally {
+      closeQuietly(folderLock);
     }
   }
 }
