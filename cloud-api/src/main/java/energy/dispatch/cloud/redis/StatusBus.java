@@ -61,7 +61,9 @@ public final class StatusBus implements StatusSink, AutoCloseable {
         redis.subscribe(subscriber, channel);
       } catch (JedisException e) {
         if (running) {
-          LOG.warn("Status fan-out subscription lost; resubscribing in 1 s", e);
+          // One line: Redis away is an operator's matter (its own health check says so), not a stack trace.
+          LOG.warn("Status fan-out subscription lost ({}); resubscribing in 1 s", e.getMessage());
+          LOG.debug("Status fan-out subscription lost", e);
           pause();
         }
       }

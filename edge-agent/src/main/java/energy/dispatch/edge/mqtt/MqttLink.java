@@ -118,8 +118,12 @@ public final class MqttLink implements AutoCloseable {
         .send();
     try {
       first.get(FIRST_CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      LOG.warn("First connect not completed edgeId={} ({}); retrying in the background", edgeId, e.getMessage());
+    } catch (TimeoutException e) {
+      LOG.info("First connect not completed within {} ms edgeId={}; it goes on in the background",
+          FIRST_CONNECT_WAIT.toMillis(), edgeId);
+    } catch (ExecutionException e) {
+      LOG.warn("First connect failed edgeId={} ({}); retrying in the background", edgeId,
+          e.getCause() == null ? e : e.getCause().getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
