@@ -69,4 +69,24 @@ class CommandSchemaTest {
     assertThat(violationsOf(command)).isEmpty();
     assertThat(Json.mapper().treeToValue(command, Command.class).isRelease()).isTrue();
   }
+
+  @Test
+  void a_target_field_the_command_type_does_not_use_is_refused_naming_it() throws Exception {
+    ObjectNode restart = (ObjectNode) Json.mapper().readTree("{\"command_id\": \"cmd_restart\", "
+        + "\"command_type\": \"system\", \"value\": \"restart\", "
+        + "\"target\": {\"edge_id\": \"site1_edge_prod\", \"device_id\": \"bms_main\"}}");
+    ObjectNode setpoint = seed();
+    ((ObjectNode) setpoint.get("target")).put("controller", "peak_shaving");
+
+    assertThat(violationsOf(restart)).anySatisfy(message -> assertThat(message).contains("device_id"));
+    assertThat(violationsOf(setpoint)).anySatisfy(message -> assertThat(message).contains("controller"));
+  }
+
+  @Test
+  void a_command_without_a_type_is_told_so_and_not_what_every_type_would_need() throws Exception {
+    List<String> violations = violationsOf(Json.mapper().readTree("{}"));
+
+    assertThat(violations).anySatisfy(message -> assertThat(message).contains("command_type"));
+    assertThat(violations).noneSatisfy(message -> assertThat(message).contains("duration_sec"));
+  }
 }
