@@ -18,6 +18,7 @@ import energy.dispatch.schema.CommandStatusEvent;
 import energy.dispatch.schema.ErrorCode;
 import energy.dispatch.schema.ErrorDetail;
 import energy.dispatch.schema.Json;
+import io.javalin.websocket.WsBinaryMessageContext;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;
@@ -73,6 +74,7 @@ public final class WsEndpoint implements AutoCloseable {
   public void configure(WsConfig ws) {
     ws.onConnect(this::onConnect);
     ws.onMessage(this::onMessage);
+    ws.onBinaryMessage(this::onBinaryMessage);
     ws.onClose(this::onClose);
     ws.onError(this::onError);
   }
@@ -111,6 +113,15 @@ public final class WsEndpoint implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("Handling a socket message failed socketId={}", socket.id(), e);
       socket.send(error(ErrorDetail.of(ErrorCode.INTERNAL, "the server failed to handle the message; it was logged")));
+    }
+  }
+
+  /** The protocol is JSON in text frames; a binary frame is answered, not silently dropped. */
+  private void onBinaryMessage(WsBinaryMessageContext ctx) {
+    DashboardSocket socket = hub.get(ctx.sessionId());
+    if (socket != null) {
+      refuse(socket, socket.principal(), null, ErrorDetail.of(ErrorCode.MALFORMED_JSON,
+          "a binary frame of " + ctx.length() + " bytes was received; send each message as a text frame of JSON"));
     }
   }
 

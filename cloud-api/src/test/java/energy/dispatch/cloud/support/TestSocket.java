@@ -59,6 +59,10 @@ public final class TestSocket implements AutoCloseable {
     socket.sendText(text, true).join();
   }
 
+  public void sendBinary(byte[] data) {
+    socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+  }
+
   /** The first message (in arrival order) matching, waiting up to 10 s. */
   public JsonNode await(Predicate<JsonNode> matching) {
     return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> find(matching), m -> m != null);

@@ -113,6 +113,19 @@ class BadInputTest {
   }
 
   @Test
+  void a_binary_frame_is_answered_and_the_socket_keeps_working() {
+    int before = socket.messages().size();
+
+    socket.sendBinary(seedCommand("sent_as_binary").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    JsonNode refused = await().until(() -> socket.messages().stream().skip(before)
+        .filter(m -> m.path("status").asText().equals("refused")).findFirst().orElse(null), m -> m != null);
+    assertThat(refused.path("error").path("code").asText()).isEqualTo("malformed_json");
+    assertThat(refused.path("error").path("message").asText()).contains("text frame");
+    assertStillWorks("after_binary");
+  }
+
+  @Test
   void unreadable_messages_are_audited_too() {
     int before = socket.messages().size();
     socket.send("{not json at all");
