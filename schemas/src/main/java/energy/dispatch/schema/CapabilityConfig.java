@@ -140,6 +140,7 @@ public record CapabilityConfig(
         if (channel.functionCode() == 6 && channel.width() == 2) {
           problems.add("channel '" + where + "' is 32-bit but function code 6 writes one register; use 16");
         }
+        problems.addAll(boundsOutsideRegister(where, channel));
       }
     }
     Set<String> controllerNames = new HashSet<>();
@@ -153,6 +154,42 @@ public record CapabilityConfig(
       }
     }
     return problems;
+  }
+
+  /**
+   * A writable channel's min and max must be writable: a bound whose raw value ({@code value /
+   * (scale * sign)}) does not fit the register would let the cloud accept a command every edge then
+   * refuses. Channels scaled by a register are checked at the edge, where the scale is read.
+   */
+  private static List<String> boundsOutsideRegister(String where, Channel channel) {
+    double[] raw = rawRange(channel.type());
+    if (!channel.writable() || channel.scaleRegister() != null || raw == null) {
+      return List.of();
+    }
+    List<String> problems = new ArrayList<>();
+    for (Double bound : new Double[] {channel.min(), channel.max()}) {
+      if (bound == null) {
+        continue;
+      }
+      double rawValue = bound / (channel.scale() * channel.sign());
+      if (rawValue < raw[0] || rawValue > raw[1]) {
+        problems.add("channel '" + where + "' allows " + bound + " " + (channel.unit() == null ? "" : channel.unit())
+            + ", which is " + rawValue + " in its " + channel.type() + " register (" + (long) raw[0] + " .. "
+            + (long) raw[1] + ") at scale " + channel.scale() + "; narrow min/max or change scale or type");
+      }
+    }
+    return problems;
+  }
+
+  /** The raw range of an integer register type; null for float32, whose range no power value reaches. */
+  private static double[] rawRange(String type) {
+    return switch (type) {
+      case "int16" -> new double[] {Short.MIN_VALUE, Short.MAX_VALUE};
+      case "uint16" -> new double[] {0, 65_535};
+      case "int32" -> new double[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+      case "uint32" -> new double[] {0, 4_294_967_295L};
+      default -> null;
+    };
   }
 
   /** A config document that fails validation; carries every problem found. */

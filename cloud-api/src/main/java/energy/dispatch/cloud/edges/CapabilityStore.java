@@ -33,7 +33,7 @@ public final class CapabilityStore {
 
   /**
    * Validates and stores the document as the edge's next version, which it returns. The stored
-   * document's {@code edge_id} and {@code version} are set by the store.
+   * document's {@code version} is set by the store, and so is its {@code edge_id} when it names none.
    *
    * @throws CapabilityConfig.InvalidConfigException listing every problem
    * @throws EdgeRegistry.UnknownEdgeException when the edge is not registered
@@ -41,6 +41,12 @@ public final class CapabilityStore {
   public int store(String edgeId, JsonNode document, String uploadedBy) {
     if (!document.isObject()) {
       throw new CapabilityConfig.InvalidConfigException(java.util.List.of("the config must be a JSON object"));
+    }
+    String named = document.path("edge_id").asText(edgeId);
+    if (!named.equals(edgeId)) {
+      // most likely another site's file: storing it would hand this edge another site's devices
+      throw new CapabilityConfig.InvalidConfigException(java.util.List.of("the config names edge '" + named
+          + "' but is uploaded for edge '" + edgeId + "'; upload the file of " + edgeId + ", or fix its edge_id"));
     }
     int version = jdbi.inTransaction(h -> {
       h.execute("SELECT pg_advisory_xact_lock(hashtext(?))", edgeId);

@@ -3,6 +3,7 @@ package energy.dispatch.cloud.rest;
 import static energy.dispatch.cloud.support.CloudFixture.ADMIN;
 import static energy.dispatch.cloud.support.CloudFixture.EDGE;
 import static energy.dispatch.cloud.support.CloudFixture.OPERATOR;
+import static energy.dispatch.cloud.support.CloudFixture.OTHER_EDGE;
 import static energy.dispatch.cloud.support.CloudFixture.json;
 import static energy.dispatch.cloud.support.CloudFixture.seedCommand;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -331,6 +332,30 @@ class RestApiTest {
     HttpResponse<String> invalid = fixture.call("PUT", "/api/v1/admin/edges/" + EDGE + "/config", admin,
         "{\"devices\": [{\"device_id\": \"x\"}]}");
     assertError(invalid, 422, "invalid_config");
+  }
+
+  @Test
+  void a_config_naming_another_edge_or_a_bound_its_register_cannot_hold_is_refused_and_nothing_stored() {
+    String otherSite = CloudFixture.siteConfigText(OTHER_EDGE);
+    String tooWide = CloudFixture.siteConfigText(EDGE)
+        .replace("\"type\": \"int32\", \"word_order\": \"big\", \"unit\": \"W\"",
+            "\"type\": \"int16\", \"word_order\": \"big\", \"unit\": \"W\"");
+    int before = configVersions();
+
+    HttpResponse<String> foreign = fixture.call("PUT", "/api/v1/admin/edges/" + EDGE + "/config", admin, otherSite);
+    HttpResponse<String> unholdable = fixture.call("PUT", "/api/v1/admin/edges/" + EDGE + "/config", admin, tooWide);
+
+    assertError(foreign, 422, "invalid_config");
+    assertThat(json(foreign.body()).path("error").path("message").asText()).contains("names edge '" + OTHER_EDGE + "'");
+    assertError(unholdable, 422, "invalid_config");
+    assertThat(json(unholdable.body()).path("error").path("message").asText())
+        .contains("bms_main/SetActivePower", "int16", "-32768 .. 32767");
+    assertThat(configVersions()).isEqualTo(before);
+  }
+
+  private int configVersions() {
+    return fixture.database().withHandle(h -> h.createQuery(
+        "SELECT count(*) FROM capability_configs WHERE edge_id = :edgeId").bind("edgeId", EDGE).mapTo(Integer.class).one());
   }
 
   @Test
