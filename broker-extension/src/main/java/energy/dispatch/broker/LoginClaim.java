@@ -1,18 +1,18 @@
 package energy.dispatch.broker;
 
+import energy.dispatch.schema.ClientIds;
 import java.util.Optional;
 
 /**
  * Who a CONNECT claims to be, read from its user name and client id alone, before any secret is
  * checked: {@code cloud} with a client id starting {@code cloud-}; an edge id equal to the client id;
- * {@code service:<name>} with client id {@code service-<name>} or {@code service-<name>-...}. Pure.
+ * {@code service:<name>} with client id {@code service-<name>} or {@code service-<name>-...}. An edge id
+ * in the cloud's or a service's client-id namespace ({@link ClientIds}) is refused even with a valid
+ * secret, so no edge can take over their sessions whatever the credential table holds. Pure.
  */
 final class LoginClaim {
 
-  static final String CLOUD_USER = "cloud";
-  static final String CLOUD_CLIENT_PREFIX = "cloud-";
   static final String SERVICE_USER_PREFIX = "service:";
-  static final String SERVICE_CLIENT_PREFIX = "service-";
 
   /** Why a login is refused, mapped to a CONNACK reason code by the authenticator. */
   enum Refusal {
@@ -46,7 +46,7 @@ final class LoginClaim {
       return Result.refused(Refusal.BAD_USER_NAME_OR_PASSWORD, "a user name and a password are required");
     }
     String user = userName.get();
-    if (user.equals(CLOUD_USER)) {
+    if (user.equals(ClientIds.CLOUD_USER)) {
       return cloud(clientId);
     }
     if (user.startsWith(SERVICE_USER_PREFIX)) {
@@ -56,8 +56,9 @@ final class LoginClaim {
   }
 
   private static Result cloud(String clientId) {
-    if (!clientId.startsWith(CLOUD_CLIENT_PREFIX)) {
-      return Result.refused(Refusal.CLIENT_IDENTIFIER_NOT_VALID, "the cloud's client id must start with 'cloud-'");
+    if (!clientId.startsWith(ClientIds.CLOUD_PREFIX)) {
+      return Result.refused(Refusal.CLIENT_IDENTIFIER_NOT_VALID,
+          "the cloud's client id must start with '" + ClientIds.CLOUD_PREFIX + "'");
     }
     return Result.of(MqttPrincipal.cloud());
   }
@@ -66,7 +67,7 @@ final class LoginClaim {
     if (!MqttPrincipal.isValidName(serviceName)) {
       return Result.refused(Refusal.BAD_USER_NAME_OR_PASSWORD, "wrong user name or password");
     }
-    String exact = SERVICE_CLIENT_PREFIX + serviceName;
+    String exact = ClientIds.SERVICE_PREFIX + serviceName;
     if (!clientId.equals(exact) && !clientId.startsWith(exact + "-")) {
       return Result.refused(Refusal.CLIENT_IDENTIFIER_NOT_VALID,
           "a service's client id must be '" + exact + "' or start with '" + exact + "-'");
@@ -80,6 +81,10 @@ final class LoginClaim {
     }
     if (!clientId.equals(edgeId)) {
       return Result.refused(Refusal.CLIENT_IDENTIFIER_NOT_VALID, "an edge's client id must equal its edge id");
+    }
+    Optional<String> reserved = ClientIds.reservedEdgeIdRule(edgeId);
+    if (reserved.isPresent()) {
+      return Result.refused(Refusal.CLIENT_IDENTIFIER_NOT_VALID, reserved.get());
     }
     return Result.of(MqttPrincipal.edge(edgeId));
   }

@@ -3,6 +3,7 @@ package energy.dispatch.broker;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
+import energy.dispatch.schema.ClientIds;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ final class SessionTerminator implements Consumer<MqttPrincipal> {
         }
       });
       case CLOUD -> clients.iterateAllClients((context, session) -> {
-        if (session.isConnected() && session.getClientIdentifier().startsWith(LoginClaim.CLOUD_CLIENT_PREFIX)) {
+        if (session.isConnected() && session.getClientIdentifier().startsWith(ClientIds.CLOUD_PREFIX)) {
           disconnect(clients, session.getClientIdentifier());
         }
       });
@@ -36,7 +37,7 @@ final class SessionTerminator implements Consumer<MqttPrincipal> {
   }
 
   private static boolean belongsTo(String clientId, String serviceName) {
-    String exact = LoginClaim.SERVICE_CLIENT_PREFIX + serviceName;
+    String exact = ClientIds.SERVICE_PREFIX + serviceName;
     return clientId.equals(exact) || clientId.startsWith(exact + "-");
   }
 

@@ -1,6 +1,7 @@
 package energy.dispatch.cloud;
 
 import energy.dispatch.cloud.ratelimit.RateLimits;
+import energy.dispatch.schema.ClientIds;
 import energy.dispatch.schema.tls.ClientTrust;
 import energy.dispatch.schema.tls.Loopback;
 import energy.dispatch.schema.tls.ServerKeystore;
@@ -240,7 +241,7 @@ public record CloudSettings(
 
   /** The MQTT client id of this node. */
   public String mqttClientId() {
-    return "cloud-" + nodeId;
+    return ClientIds.cloud(nodeId);
   }
 
   /** Whether the principal {@code user:<id>} may use the admin API. */

@@ -40,6 +40,9 @@ class BrokerAccessTest {
   private static final String EDGE_A = "site1_edge_a";
   private static final String EDGE_B = "site1_edge_b";
   private static final String SERVICE = "optimizer";
+  private static final String CLOUD_CLIENT_ID = "cloud-demo";
+  private static final String SERVICE_CLIENT_ID = "service-" + SERVICE;
+  private static final String IMPOSTOR_SECRET = CredentialHash.newSecret();
 
   @TempDir
   static Path dataFolder;
@@ -53,7 +56,11 @@ class BrokerAccessTest {
     credentials = StaticCredentialStore.withCloudSecret(CLOUD_SECRET)
         .putEdge(EDGE_A, CredentialHash.hash(EDGE_A_SECRET))
         .putEdge(EDGE_B, CredentialHash.hash(EDGE_B_SECRET))
-        .putService(SERVICE, CredentialHash.hash(SERVICE_SECRET));
+        .putService(SERVICE, CredentialHash.hash(SERVICE_SECRET))
+        // Edge credentials named like the cloud's and a service's client ids, as a table written before
+        // registration refused such ids would hold.
+        .putEdge(CLOUD_CLIENT_ID, CredentialHash.hash(IMPOSTOR_SECRET))
+        .putEdge(SERVICE_CLIENT_ID, CredentialHash.hash(IMPOSTOR_SECRET));
     broker = EmbeddedBroker.start(BrokerSettings.defaults(dataFolder), credentials);
   }
 
@@ -107,6 +114,26 @@ class BrokerAccessTest {
   void edge_whose_client_id_is_not_its_edge_id_is_refused() {
     assertThat(client(EDGE_B).connect(EDGE_A, EDGE_A_SECRET))
         .isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+  }
+
+  @Test
+  void edge_credential_named_like_the_clouds_client_id_cannot_take_over_the_clouds_session() {
+    MqttTestClient cloud = client(CLOUD_CLIENT_ID);
+    assertThat(cloud.connect("cloud", CLOUD_SECRET)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+
+    assertThat(client(CLOUD_CLIENT_ID).connect(CLOUD_CLIENT_ID, IMPOSTOR_SECRET))
+        .isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+    assertThat(cloud.isConnected()).isTrue();
+  }
+
+  @Test
+  void edge_credential_named_like_a_services_client_id_cannot_take_over_the_services_session() {
+    MqttTestClient service = client(SERVICE_CLIENT_ID);
+    assertThat(service.connect("service:" + SERVICE, SERVICE_SECRET)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+
+    assertThat(client(SERVICE_CLIENT_ID).connect(SERVICE_CLIENT_ID, IMPOSTOR_SECRET))
+        .isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+    assertThat(service.isConnected()).isTrue();
   }
 
   @Test
