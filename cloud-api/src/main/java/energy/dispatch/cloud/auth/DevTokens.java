@@ -32,10 +32,22 @@ public final class DevTokens {
     return new DevTokens(JwtVerifier.hmacKey(jwtSecret), clock);
   }
 
-  /** An access token for {@code userId} (written as a number when it is one, as simplejwt does). */
+  /**
+   * An access token for {@code userId} (written as a number when it is one, as simplejwt does).
+   *
+   * @throws IllegalArgumentException when the verifier would refuse the user id or the validity is not positive,
+   *     so no token is minted that could never be used
+   */
   public String mint(String userId, Duration validity) {
+    if (!JwtVerifier.isUsableUserId(userId)) {
+      throw new IllegalArgumentException("the user id must be " + JwtVerifier.USER_ID_RULE);
+    }
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("the validity must be positive, got " + validity);
+    }
     Instant now = clock.instant();
-    Object userIdClaim = userId.matches("\\d{1,18}") ? (Object) Long.parseLong(userId) : userId;
+    // Only a canonical number round-trips through the verifier to the same id: "0123" stays a string.
+    Object userIdClaim = userId.matches("[1-9]\\d{0,17}|0") ? (Object) Long.parseLong(userId) : userId;
     return Jwts.builder()
         .header().add("typ", "JWT").and()
         .claim("token_type", "access")

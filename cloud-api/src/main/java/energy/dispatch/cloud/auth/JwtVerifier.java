@@ -49,6 +49,10 @@ public final class JwtVerifier {
   /** The default clock leeway. */
   public static final Duration LEEWAY = Duration.ofSeconds(30);
 
+  /** What a usable {@code user_id} claim is, in words for refusals. */
+  public static final String USER_ID_RULE = "a number, or a string of 1 to 128 characters without spaces or control"
+      + " characters";
+
   private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
   private static final int MAX_TOKEN_CHARS = 8192;
 
@@ -269,7 +273,7 @@ public final class JwtVerifier {
     String userId = usableUserId(claims);
     if (userId == null) {
       throw new TokenRefusedException(Reason.MISSING_CLAIM,
-          "the token has no usable user_id claim (a number, or a string of 1 to 128 characters without spaces)");
+          "the token has no usable user_id claim (" + USER_ID_RULE + ")");
     }
     return userId;
   }
@@ -280,12 +284,17 @@ public final class JwtVerifier {
     if (userId instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
       return Long.toString(number.longValue());
     }
-    // The id becomes part of the principal, which log lines and Redis keys carry: no spaces or control characters.
-    if (userId instanceof String text && text.matches("\\S{1,128}")
-        && text.chars().noneMatch(Character::isISOControl)) {
-      return text;
-    }
-    return null;
+    return userId instanceof String text && isUsableUserId(text) ? text : null;
+  }
+
+  /**
+   * Whether {@code text} is a user id this verifier accepts in a {@code user_id} claim ({@value #USER_ID_RULE}).
+   * The id becomes part of the principal, which log lines and Redis keys carry: no spaces (Unicode ones such as
+   * the no-break space included, which would hide in a log line) or control characters.
+   */
+  public static boolean isUsableUserId(String text) {
+    return !text.isEmpty() && text.length() <= 128 && text.codePoints().noneMatch(
+        c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c));
   }
 
   /**

@@ -1,5 +1,6 @@
 package energy.dispatch.cloud.edges;
 
+import energy.dispatch.schema.ClientIds;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,15 @@ public final class EdgeRegistry {
   /**
    * Registers a new edge and returns its secret.
    *
-   * @throws IllegalArgumentException when an id is missing or not valid, naming it
+   * @throws IllegalArgumentException when an id is missing or not valid, or the edge id lies in the cloud's or
+   *     a service's MQTT client-id namespace, naming it and the rule
    * @throws EdgeExistsException when the edge id is taken
    */
   public String register(String edgeId, String siteId) {
     CredentialTable.requireValidId(edgeId, "edge_id");
+    ClientIds.reservedEdgeIdRule(edgeId).ifPresent(rule -> {
+      throw new IllegalArgumentException("edge_id '" + edgeId + "' is reserved: " + rule);
+    });
     CredentialTable.requireValidId(siteId, "site_id");
     return credentials.insert(edgeId, Map.of("site_id", siteId)).orElseThrow(() -> new EdgeExistsException(edgeId));
   }

@@ -5,6 +5,7 @@ import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.cloud.audit.AdminAudit;
 import energy.dispatch.cloud.audit.EdgeEventLog;
 import energy.dispatch.cloud.auth.DevTokens;
+import energy.dispatch.cloud.auth.JwtVerifier;
 import energy.dispatch.cloud.edges.CapabilityStore;
 import energy.dispatch.cloud.edges.EdgeRegistry;
 import energy.dispatch.cloud.edges.ServiceRegistry;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminRoutes {
 
   private static final Logger AUDIT = LoggerFactory.getLogger("energy.dispatch.cloud.audit");
+  private static final long DEV_TOKEN_DEFAULT_TTL_SECONDS = 3600;
+  private static final long DEV_TOKEN_MAX_TTL_SECONDS = 86_400;
 
   private final CloudSettings settings;
   private final EdgeRegistry edges;
@@ -170,7 +173,7 @@ public final class AdminRoutes {
     Grant grant;
     try {
       grant = new Grant(body.path("principal").asText(null), body.path("edge_pattern").asText(null),
-          body.path("can_view").asBoolean(false), body.path("can_control").asBoolean(false));
+          BodyFields.requireBoolean(body, "can_view"), BodyFields.requireBoolean(body, "can_control"));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "a grant needs principal, edge_pattern, can_view and "
           + "can_control: " + e.getMessage());
@@ -200,10 +203,11 @@ public final class AdminRoutes {
       throw new ApiException(404, ErrorDetail.of(ErrorCode.FORBIDDEN, "development tokens exist only in demo mode"));
     }
     JsonNode body = RestApi.readBody(ctx);
-    String userId = body.path("user_id").asText(null);
-    long ttlSeconds = body.path("ttl_sec").asLong(3600);
-    if (userId == null || userId.isBlank() || ttlSeconds < 1 || ttlSeconds > 86_400) {
-      throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "give user_id and ttl_sec from 1 to 86400");
+    String userId = BodyFields.requireText(body, "user_id");
+    long ttlSeconds = BodyFields.optionalPositiveInteger(body, "ttl_sec", DEV_TOKEN_DEFAULT_TTL_SECONDS,
+        DEV_TOKEN_MAX_TTL_SECONDS);
+    if (!JwtVerifier.isUsableUserId(userId)) {
+      throw new ApiException(ErrorCode.SCHEMA_VIOLATION, "user_id must be " + JwtVerifier.USER_ID_RULE);
     }
     AUDIT.info("Development token minted userId={}", userId);
     ctx.json(Map.of("access", devTokens.mint(userId, Duration.ofSeconds(ttlSeconds)), "token_type", "access"));

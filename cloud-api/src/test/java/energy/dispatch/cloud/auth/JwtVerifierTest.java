@@ -106,6 +106,8 @@ class JwtVerifierTest {
             Reason.MISSING_CLAIM, ErrorCode.TOKEN_INVALID),
         Arguments.of("HS256", "a user_id with a line break", access("7\nforged log line").signWith(hmac(SECRET))
             .compact(), Reason.MISSING_CLAIM, ErrorCode.TOKEN_INVALID),
+        Arguments.of("HS256", "a user_id with a no-break space", access("7\u00a0admin").signWith(hmac(SECRET))
+            .compact(), Reason.MISSING_CLAIM, ErrorCode.TOKEN_INVALID),
         Arguments.of("HS256", "a user_id that is not a number or string", access(true).signWith(hmac(SECRET))
             .compact(), Reason.MISSING_CLAIM, ErrorCode.TOKEN_INVALID),
         Arguments.of("HS256", "not a JWT", "not-a-token", Reason.MALFORMED, ErrorCode.TOKEN_INVALID),

@@ -4,6 +4,7 @@ import static energy.dispatch.cloud.support.CloudFixture.ADMIN;
 import static energy.dispatch.cloud.support.CloudFixture.EDGE;
 import static energy.dispatch.cloud.support.CloudFixture.OPERATOR;
 import static energy.dispatch.cloud.support.CloudFixture.OTHER_EDGE;
+import static energy.dispatch.cloud.support.CloudFixture.assertError;
 import static energy.dispatch.cloud.support.CloudFixture.json;
 import static energy.dispatch.cloud.support.CloudFixture.seedCommand;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -375,12 +376,5 @@ class RestApiTest {
     assertThat(health.path("db").asBoolean()).isTrue();
     assertThat(health.path("redis").asBoolean()).isTrue();
     assertThat(health.path("mqtt").asBoolean()).isTrue();
-  }
-
-  private static void assertError(HttpResponse<String> response, int status, String code) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    JsonNode error = json(response.body()).path("error");
-    assertThat(error.path("code").asText()).isEqualTo(code);
-    assertThat(error.path("message").asText()).isNotBlank();
   }
 }

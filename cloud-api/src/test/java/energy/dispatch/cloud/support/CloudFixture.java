@@ -1,5 +1,7 @@
 package energy.dispatch.cloud.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.cloud.CloudApi;
 import energy.dispatch.cloud.CloudSettings;
@@ -158,6 +160,15 @@ public final class CloudFixture implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Asserts the status and code of an error answer, with a message, and returns the message. */
+  public static String assertError(HttpResponse<String> response, int status, String code) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonNode error = json(response.body()).path("error");
+    assertThat(error.path("code").asText()).isEqualTo(code);
+    assertThat(error.path("message").asText()).isNotBlank();
+    return error.path("message").asText();
   }
 
   /** The record, for asserting the audit. */
