@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,22 +89,30 @@ final class AdminCommand {
   }
 
   @Command(name = "grant", mixinStandardHelpOptions = true,
-      description = "Grants a principal view and/or control of the edges matching a pattern ('*' matches any run).")
+      description = {"Grants a principal view or control of the edges matching a pattern ('*' matches any run).",
+          "Exactly one of --view and --control is required: the grant replaces the principal's grant on that "
+              + "pattern, so nothing is assumed. To withdraw access use 'admin revoke'."})
   static final class Grant implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
     @Option(names = "--principal", required = true, description = "e.g. user:456 or service:optimizer") String principal;
     @Option(names = "--edges", required = true, description = "edge id or pattern, e.g. site1_*") String edgePattern;
-    @Option(names = "--view", description = "may see status") boolean canView;
-    @Option(names = "--control", description = "may send commands (implies --view)") boolean canControl;
+    @ArgGroup(exclusive = true, multiplicity = "1") Access access;
+
+    /** The one access level an operator must name. */
+    static final class Access {
+      @Option(names = "--view", required = true, description = "may see status, not command") boolean view;
+      @Option(names = "--control", required = true, description = "may see status and send commands") boolean control;
+    }
 
     @Override
     public Integer call() throws Exception {
+      boolean canControl = access.control;
       ObjectNode body = Json.mapper().createObjectNode().put("principal", principal).put("edge_pattern", edgePattern)
-          .put("can_view", canView || canControl).put("can_control", canControl);
+          .put("can_view", true).put("can_control", canControl);
       connection.client().send("POST", "/api/v1/admin/grants", body);
       spec.commandLine().getOut().println("granted " + principal + " on " + edgePattern
-          + (canControl ? ": view and control" : ": view"));
+          + (canControl ? ": view and control" : ": view only, no control"));
       return 0;
     }
   }

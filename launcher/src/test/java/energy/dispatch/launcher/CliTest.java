@@ -83,6 +83,23 @@ class CliTest {
   }
 
   @Test
+  void grant_without_an_access_level_is_refused_naming_both_flags() {
+    Run run = admin("grant", "--principal", "user:790", "--edges", "site1_*");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--view").contains("--control");
+    assertThat(run.out()).doesNotContain("granted");
+  }
+
+  @Test
+  void grant_with_view_says_it_grants_no_control() {
+    Run run = admin("grant", "--principal", "user:791", "--edges", "site1_*", "--view");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("granted user:791 on site1_*: view only, no control");
+  }
+
+  @Test
   void a_service_is_registered_rotated_revoked_and_listed_from_the_cli() {
     Run registered = admin("register-service", "--name", "optimizer_cli");
     Run rotated = admin("rotate-service-secret", "--name", "optimizer_cli");

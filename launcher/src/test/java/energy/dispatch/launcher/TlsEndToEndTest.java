@@ -77,7 +77,7 @@ class TlsEndToEndTest {
 
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("granted user:901 on site1_*: view");
+    assertThat(run.out()).contains("granted user:901 on site1_*: view only, no control");
   }
 
   @Test
