@@ -21,6 +21,7 @@ public enum ErrorCode {
   NOT_CANCELLABLE("not_cancellable"),
   UNKNOWN_COMMAND("unknown_command"),
   UNKNOWN_MESSAGE_TYPE("unknown_message_type"),
+  NOT_FOUND("not_found"),
   // administration (REST admin API)
   EDGE_EXISTS("edge_exists"),
   UNKNOWN_GRANT("unknown_grant"),

@@ -21,6 +21,7 @@ final class HttpStatuses {
     STATUS.put(ErrorCode.UNKNOWN_COMMAND, 404);
     STATUS.put(ErrorCode.UNKNOWN_GRANT, 404);
     STATUS.put(ErrorCode.UNKNOWN_SERVICE, 404);
+    STATUS.put(ErrorCode.NOT_FOUND, 404);
     STATUS.put(ErrorCode.EDGE_EXISTS, 409);
     STATUS.put(ErrorCode.SERVICE_EXISTS, 409);
     STATUS.put(ErrorCode.DUPLICATE_COMMAND_ID, 409);

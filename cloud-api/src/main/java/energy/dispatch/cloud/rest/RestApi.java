@@ -61,8 +61,7 @@ public final class RestApi {
     app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.error()));
     app.exception(RefusalException.class, (e, ctx) -> error(ctx, HttpStatuses.of(e.error().code()), e.error()));
     app.exception(TokenRefusedException.class, (e, ctx) -> error(ctx, 401, e.toErrorDetail()));
-    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), ErrorDetail.of(
-        e.getStatus() == 413 ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.SCHEMA_VIOLATION, e.getMessage())));
+    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), describe(e, ctx)));
     app.exception(Exception.class, (e, ctx) -> {
       LOG.error("Request failed method={} path={}", ctx.method(), ctx.path(), e);
       error(ctx, 500, ErrorDetail.of(ErrorCode.INTERNAL, "the server failed; the error was logged"));
@@ -252,6 +251,16 @@ public final class RestApi {
     } catch (JsonProcessingException e) {
       throw new ApiException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
     }
+  }
+
+  /** What Javalin itself refused: a route that does not exist, a body too large, or a bad request. */
+  private static ErrorDetail describe(HttpResponseException refusal, Context ctx) {
+    return switch (refusal.getStatus()) {
+      case 404 -> ErrorDetail.of(ErrorCode.NOT_FOUND, "there is no " + ctx.method() + " " + ctx.path()
+          + "; the REST API is under /api/v1 and the WebSocket at /ws takes upgrade requests only");
+      case 413 -> ErrorDetail.of(ErrorCode.PAYLOAD_TOO_LARGE, refusal.getMessage());
+      default -> ErrorDetail.of(ErrorCode.SCHEMA_VIOLATION, refusal.getMessage());
+    };
   }
 
   static void error(Context ctx, int status, ErrorDetail error) {

@@ -377,4 +377,17 @@ class RestApiTest {
     assertThat(health.path("redis").asBoolean()).isTrue();
     assertThat(health.path("mqtt").asBoolean()).isTrue();
   }
+
+  @Test
+  void a_route_that_does_not_exist_answers_not_found_naming_the_path() {
+    HttpResponse<String> nowhere = fixture.call("GET", "/nowhere", null, null);
+    HttpResponse<String> webSocketWithoutUpgrade = fixture.call("GET", "/ws", null, null);
+    HttpResponse<String> unknownApiRoute = fixture.call("GET", "/api/v1/nothing_here", operator, null);
+
+    assertError(nowhere, 404, "not_found");
+    assertError(webSocketWithoutUpgrade, 404, "not_found");
+    assertError(unknownApiRoute, 404, "not_found");
+    assertThat(json(nowhere.body()).path("error").path("message").asText()).contains("GET /nowhere");
+    assertThat(json(webSocketWithoutUpgrade.body()).path("error").path("message").asText()).contains("upgrade");
+  }
 }
