@@ -6,7 +6,6 @@ import energy.dispatch.schema.Json;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -49,11 +48,7 @@ final class AdminCommand {
     ServerTrust trust;
 
     ApiClient client() throws Exception {
-      String token = tokenFile != null ? Files.readString(tokenFile).trim() : System.getenv("DISPATCH_TOKEN");
-      if (token == null || token.isBlank()) {
-        throw new IllegalStateException("no access token: set DISPATCH_TOKEN or pass --token-file");
-      }
-      return new ApiClient(trust.clientFor(api), api, token);
+      return new ApiClient(trust.clientFor(api), api, CliInput.accessToken(tokenFile));
     }
   }
 
@@ -62,8 +57,8 @@ final class AdminCommand {
   static final class RegisterEdge implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
-    @Option(names = "--edge-id", required = true) String edgeId;
-    @Option(names = "--site-id", required = true) String siteId;
+    @Option(names = "--edge-id", required = true, description = "the edge, e.g. site1_edge_prod") String edgeId;
+    @Option(names = "--site-id", required = true, description = "the site the edge runs, e.g. site1") String siteId;
 
     @Override
     public Integer call() throws Exception {
@@ -78,7 +73,7 @@ final class AdminCommand {
   static final class RotateSecret implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
-    @Option(names = "--edge-id", required = true) String edgeId;
+    @Option(names = "--edge-id", required = true, description = "the edge, e.g. site1_edge_prod") String edgeId;
 
     @Override
     public Integer call() throws Exception {
@@ -121,8 +116,10 @@ final class AdminCommand {
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
-    @Option(names = "--principal", required = true) String principal;
-    @Option(names = "--edges", required = true) String edgePattern;
+    @Option(names = "--principal", required = true, description = "whose grant, e.g. user:456 or service:optimizer")
+    String principal;
+    @Option(names = "--edges", required = true, description = "the edge pattern exactly as it was granted, e.g. site1_*")
+    String edgePattern;
 
     @Override
     public Integer call() throws Exception {
@@ -138,12 +135,12 @@ final class AdminCommand {
   static final class UploadConfig implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
-    @Option(names = "--edge-id", required = true) String edgeId;
-    @Option(names = "--file", required = true) Path file;
+    @Option(names = "--edge-id", required = true, description = "the edge, e.g. site1_edge_prod") String edgeId;
+    @Option(names = "--file", required = true, description = "the capability config as a JSON file (see config/sites)") Path file;
 
     @Override
     public Integer call() throws Exception {
-      JsonNode document = Json.mapper().readTree(file.toFile());
+      JsonNode document = CliInput.parseJson(file.toString(), CliInput.readFile(file, "config file"));
       JsonNode answer = connection.client().send("PUT", "/api/v1/admin/edges/" + encode(edgeId) + "/config", document);
       spec.commandLine().getOut().println("stored " + edgeId + " config version " + answer.path("version").asText("?"));
       return 0;
@@ -172,7 +169,7 @@ final class AdminCommand {
   static final class RotateServiceSecret implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
-    @Option(names = "--name", required = true) String serviceName;
+    @Option(names = "--name", required = true, description = "the service's name, without service:") String serviceName;
 
     @Override
     public Integer call() throws Exception {
@@ -187,7 +184,7 @@ final class AdminCommand {
   static final class RevokeService implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
-    @Option(names = "--name", required = true) String serviceName;
+    @Option(names = "--name", required = true, description = "the service's name, without service:") String serviceName;
 
     @Override
     public Integer call() throws Exception {
@@ -205,7 +202,11 @@ final class AdminCommand {
 
     @Override
     public Integer call() throws Exception {
-      for (JsonNode service : connection.client().send("GET", "/api/v1/admin/services", null).path("services")) {
+      JsonNode services = connection.client().send("GET", "/api/v1/admin/services", null).path("services");
+      if (services.isEmpty()) {
+        spec.commandLine().getOut().println("no services registered (add one with 'admin register-service')");
+      }
+      for (JsonNode service : services) {
         String revokedAt = service.path("revoked_at").asText("");
         spec.commandLine().getOut().println(service.path("principal").asText() + " credential version "
             + service.path("credential_version").asInt() + (revokedAt.isEmpty() ? "" : " revoked at " + revokedAt));

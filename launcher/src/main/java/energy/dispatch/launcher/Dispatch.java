@@ -42,12 +42,20 @@ public final class Dispatch {
     return 2;
   }
 
-  private static String describe(Throwable failure) {
-    StringBuilder message = new StringBuilder(String.valueOf(failure.getMessage()));
+  /**
+   * The failure and its causes in one line; a cause without a message (as many of the JDK's network
+   * exceptions are) is named by its type rather than printed as "null".
+   */
+  static String describe(Throwable failure) {
+    StringBuilder message = new StringBuilder(sentence(failure));
     for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-      message.append(": ").append(cause.getMessage());
+      message.append(": ").append(sentence(cause));
     }
     return message.toString();
+  }
+
+  private static String sentence(Throwable failure) {
+    return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

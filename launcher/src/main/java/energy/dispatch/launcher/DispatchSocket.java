@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.schema.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,8 +58,13 @@ public final class DispatchSocket implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting to " + url, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot open the WebSocket " + url + "; is the cloud running?", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause() instanceof ConnectException
+          ? "cannot connect to " + url + " (connection refused): is the cloud running? Give its WebSocket with "
+              + "--url or DISPATCH_URL"
+          : "cannot open the WebSocket " + url, e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("cannot open the WebSocket " + url + ": no answer within 10 s", e);
     }
   }
 
@@ -93,39 +100,37 @@ public final class DispatchSocket implements AutoCloseable {
    * the socket and nothing more is queued.
    */
   public JsonNode next(Duration timeout) {
+    return poll(m -> true, timeout).orElseThrow(() -> new IllegalStateException("nothing received within " + timeout));
+  }
+
+  /** Skips messages until one matches, waiting at most {@code timeout} in all. */
+  public JsonNode nextMatching(Predicate<JsonNode> wanted, Duration timeout) {
+    return poll(wanted, timeout).orElseThrow(() -> new IllegalStateException("no matching message within " + timeout));
+  }
+
+  /**
+   * The next message that matches, skipping the others, or empty when none came within
+   * {@code timeout}; fails at once when the server closed the socket and nothing more is queued.
+   */
+  public Optional<JsonNode> poll(Predicate<JsonNode> wanted, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (true) {
         JsonNode message = received.poll(Math.min(CLOSE_CHECK.toNanos(), Math.max(0, deadline - System.nanoTime())),
             TimeUnit.NANOSECONDS);
-        if (message != null) {
-          return message;
+        if (message != null && wanted.test(message)) {
+          return Optional.of(message);
         }
-        if (closed.isDone() && received.isEmpty()) {
+        if (message == null && closed.isDone() && received.isEmpty()) {
           throw new IllegalStateException("the server closed the socket: " + closed.getNow(""));
         }
         if (System.nanoTime() >= deadline) {
-          throw new IllegalStateException("nothing received within " + timeout);
+          return Optional.empty();
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the server", e);
-    }
-  }
-
-  /** Skips messages until one matches, waiting at most {@code timeout} in all. */
-  public JsonNode nextMatching(Predicate<JsonNode> wanted, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new IllegalStateException("no matching message within " + timeout);
-      }
-      JsonNode message = next(Duration.ofNanos(left));
-      if (wanted.test(message)) {
-        return message;
-      }
     }
   }
 

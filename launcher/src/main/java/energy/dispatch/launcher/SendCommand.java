@@ -6,9 +6,11 @@ import energy.dispatch.schema.CommandStatus;
 import energy.dispatch.schema.Json;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,13 +21,26 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./dispatch send}: submits one command over the WebSocket, prints every status change, and
- * exits 0 only when the command was executed (1 for any other final status, 2 when it could not be
- * sent). The token comes from {@code DISPATCH_TOKEN} or a file, never from the command line, where
- * other users of the machine could read it.
+ * exits 0 only when the command was executed. Once the command left, a wait that ends without a
+ * final status has its own exit code, so that a script does not mistake it for "not sent" and send
+ * the command twice. The token comes from {@code DISPATCH_TOKEN} or a file, never from the command
+ * line, where other users of the machine could read it.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
-    description = "Sends a command and waits for its final status; exits 0 only when executed.")
+    description = "Sends a command and waits for its final status; exits 0 only when executed.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:executed",
+        "1:reached another final status (refused, rejected, failed, expired, ...)",
+        "2:not sent: bad options, no token, cannot connect",
+        "3:sent, but no final status within --wait-sec; do not resend, follow it with "
+            + "GET /api/v1/commands/<command_id>",
+    })
 final class SendCommand implements Callable<Integer> {
+
+  static final int EXECUTED = 0;
+  static final int FAILED = 1;
+  static final int OUTCOME_UNKNOWN = 3;
 
   @Spec
   private CommandSpec spec;
@@ -88,27 +103,57 @@ final class SendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    if (waitSec < 1) {
+      throw new IllegalArgumentException("--wait-sec must be at least 1 (got " + waitSec + "); nothing was sent");
+    }
     ObjectNode command = jsonFile != null ? readCommand() : buildCommand();
     String id = command.path("command_id").asText();
-    try (DispatchSocket socket = DispatchSocket.connect(trust.clientFor(url), url, token())) {
+    try (DispatchSocket socket = DispatchSocket.connect(trust.clientFor(url), url, CliInput.accessToken(tokenFile))) {
       socket.send(command.toString());
-      JsonNode last = awaitFinalStatus(socket, id, out);
-      return "executed".equals(last.path("status").asText()) ? 0 : 1;
+      return awaitFinalStatus(socket, id);
     }
   }
 
-  private JsonNode awaitFinalStatus(DispatchSocket socket, String id, PrintWriter out) {
+  private int awaitFinalStatus(DispatchSocket socket, String id) {
+    PrintWriter out = spec.commandLine().getOut();
     long deadline = System.nanoTime() + Duration.ofSeconds(waitSec).toNanos();
+    JsonNode last = null;
     while (true) {
-      JsonNode message = socket.nextMatching(m -> id.equals(m.path("command_id").asText(null))
-          || m.path("command_id").isNull(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-      out.println(describe(message));
+      Optional<JsonNode> message;
+      try {
+        message = socket.poll(m -> id.equals(m.path("command_id").asText(null)) || m.path("command_id").isNull(),
+            Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      } catch (IllegalStateException closed) {
+        return outcomeUnknown(id, last, closed.getMessage());
+      }
+      if (message.isEmpty()) {
+        return outcomeUnknown(id, last, "no final status within " + waitSec + " s");
+      }
+      last = message.get();
+      out.println(describe(last));
       out.flush();
-      if (CommandStatus.fromWire(message.path("status").asText()).isTerminal()) {
-        return message;
+      if (CommandStatus.fromWire(last.path("status").asText()).isTerminal()) {
+        return "executed".equals(last.path("status").asText()) ? EXECUTED : FAILED;
       }
     }
+  }
+
+  /** The command left but its end is not known here: say so, and where to follow it. */
+  private int outcomeUnknown(String id, JsonNode last, String why) {
+    String lastStatus = last == null ? "no status received yet" : "last status " + last.path("status").asText();
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("dispatch send: command " + id + " was sent, outcome not yet known (" + why + "; " + lastStatus
+        + "). Do not send it again; follow it with GET " + commandUrl(id)
+        + " (Authorization: Bearer <token>) or wait longer with --wait-sec.");
+    err.flush();
+    return OUTCOME_UNKNOWN;
+  }
+
+  /** The REST address of the command, on the same host as the WebSocket. */
+  private String commandUrl(String id) {
+    String scheme = "wss".equalsIgnoreCase(url.getScheme()) ? "https" : "http";
+    return URI.create(scheme + "://" + url.getRawAuthority() + "/api/v1/commands/")
+        + URLEncoder.encode(id, StandardCharsets.UTF_8);
   }
 
   private static String describe(JsonNode status) {
@@ -124,22 +169,11 @@ final class SendCommand implements Callable<Integer> {
     return line.toString();
   }
 
-  private String token() throws Exception {
-    String token = tokenFile != null ? Files.readString(tokenFile).trim() : System.getenv("DISPATCH_TOKEN");
-    if (token == null || token.isBlank()) {
-      throw new IllegalStateException("no access token: set DISPATCH_TOKEN or pass --token-file "
-          + "(./dispatch demo prints one)");
-    }
-    return token;
-  }
-
   private ObjectNode readCommand() throws Exception {
-    Path file = Path.of(jsonFile);
-    if (!"-".equals(jsonFile) && !Files.isReadable(file)) {
-      throw new IllegalArgumentException("--json " + jsonFile + ": no such readable file");
-    }
-    String text = "-".equals(jsonFile) ? new String(System.in.readAllBytes()) : Files.readString(file);
-    JsonNode parsed = Json.mapper().readTree(text);
+    boolean stdin = "-".equals(jsonFile);
+    String text = stdin ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+        : CliInput.readFile(Path.of(jsonFile), "--json file");
+    JsonNode parsed = CliInput.parseJson(stdin ? "the command on standard input" : jsonFile, text);
     if (!parsed.isObject() || !parsed.hasNonNull("command_id")) {
       throw new IllegalArgumentException(jsonFile + " must hold a JSON object with a command_id");
     }

@@ -2,11 +2,15 @@ package energy.dispatch.launcher;
 
 import static energy.dispatch.launcher.TestSystems.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.launcher.TestSystems.Run;
 import energy.dispatch.schema.CredentialHash;
+import energy.dispatch.testing.FreePorts;
 import energy.dispatch.testing.TestPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +20,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /** The operator's CLI against a running broker and cloud, in-process, with real HTTP and WebSocket. */
 class CliTest {
@@ -164,7 +171,7 @@ class CliTest {
         "--json", "/no/such/command.json");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("--json /no/such/command.json: no such readable file");
+    assertThat(run.err()).contains("--json file /no/such/command.json does not exist");
   }
 
   @Test
@@ -175,6 +182,117 @@ class CliTest {
         "--edge", "site1_edge_prod", "--value", "1");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("no-such-token");
+    assertThat(run.err()).contains("token file " + missing + " does not exist");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-5"})
+  void send_with_a_wait_below_one_second_is_refused_before_anything_is_sent(String waitSec) throws Exception {
+    String id = "cli_wait_" + waitSec.replace('-', 'm');
+
+    Run run = dispatch("send", "--url", system.cloud().webSocketUrl(), "--token-file", adminToken.toString(),
+        "--id", id, "--edge", "site1_edge_prod", "--value", "1", "--wait-sec", waitSec);
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--wait-sec must be at least 1").contains("nothing was sent");
+    assertThatThrownBy(() -> adminApi().send("GET", "/api/v1/commands/" + id, null))
+        .hasMessageContaining("unknown_command");
+  }
+
+  @Test
+  void send_to_an_offline_edge_exits_3_with_the_last_status_and_where_to_follow_it() {
+    system.registerBareEdge("site4_edge_offline");
+    admin("grant", "--principal", "user:" + LocalSystem.DEMO_USER_ID, "--edges", "site4_edge_offline", "--control");
+
+    Run run = dispatch("send", "--url", system.cloud().webSocketUrl(), "--token-file", adminToken.toString(),
+        "--id", "cli_offline", "--edge", "site4_edge_offline", "--device", "bms_main", "--channel", "SetActivePower",
+        "--value", "1000", "--wait-sec", "1");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(SendCommand.OUTCOME_UNKNOWN);
+    assertThat(run.out()).startsWith("cli_offline accepted");
+    assertThat(run.err()).contains("command cli_offline was sent, outcome not yet known")
+        .containsPattern("last status [a-z_]+")
+        .contains("Do not send it again")
+        .contains("GET " + api() + "/api/v1/commands/cli_offline");
+  }
+
+  @Test
+  void send_help_documents_every_exit_code() {
+    Run run = dispatch("send", "--help");
+
+    assertThat(run.out()).contains("Exit codes:").containsPattern("0\\s+executed")
+        .containsPattern("2\\s+not sent").containsPattern("3\\s+sent, but no final status");
+  }
+
+  @Test
+  void send_to_a_port_where_nothing_listens_says_the_cloud_cannot_be_reached() {
+    String url = "ws://127.0.0.1:" + FreePorts.next() + "/ws";
+
+    Run run = dispatch("send", "--url", url, "--token-file", adminToken.toString(),
+        "--edge", "site1_edge_prod", "--value", "1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("cannot connect to " + url + " (connection refused): is the cloud running?")
+        .contains("--url").doesNotContain("null");
+  }
+
+  @Test
+  void admin_against_a_port_where_nothing_listens_says_the_cloud_cannot_be_reached() {
+    String api = "http://127.0.0.1:" + FreePorts.next();
+
+    Run run = dispatch("admin", "list-services", "--api", api, "--token-file", adminToken.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("cannot connect to " + api + " (connection refused): is the cloud running?")
+        .contains("--api").doesNotContain("null");
+  }
+
+  @Test
+  void send_of_a_file_that_is_not_json_names_the_file_and_the_place() throws Exception {
+    Path broken = Files.writeString(folder.resolve("broken-command.json"), "{\"command_id\": \"x\",\n  oops}");
+
+    Run run = dispatch("send", "--url", system.cloud().webSocketUrl(), "--token-file", adminToken.toString(),
+        "--json", broken.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(broken + " is not valid JSON at line 2, column");
+  }
+
+  @Test
+  void upload_of_a_file_that_is_not_json_names_the_file_and_the_place() throws Exception {
+    Path broken = Files.writeString(folder.resolve("broken-config.json"), "{\"edge_id\": ");
+
+    Run run = admin("upload-config", "--edge-id", "site1_edge_prod", "--file", broken.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(broken + " is not valid JSON at line 1, column");
+  }
+
+  @Test
+  void every_admin_option_has_a_description() {
+    CommandLine admin = Dispatch.commandLine().getSubcommands().get("admin");
+
+    assertThat(admin.getSubcommands().values())
+        .flatExtracting(sub -> sub.getCommandSpec().options())
+        .allSatisfy(option -> assertThat(String.join("", option.description())).as(option.longestName()).isNotBlank());
+  }
+
+  @Test
+  void list_services_says_so_when_there_are_none() throws Exception {
+    try (LocalSystem empty = TestSystems.start(TestSystems.settings(TestPostgres.freshDatabase(),
+        CredentialHash.newSecret()).adminUserIds(Set.of(LocalSystem.DEMO_USER_ID)).build(),
+        folder.resolve("empty"), List.of())) {
+      Path token = Files.writeString(folder.resolve("empty.token"), empty.operatorToken(Duration.ofMinutes(5)));
+
+      Run run = dispatch("admin", "list-services", "--api", "http://127.0.0.1:" + empty.cloud().httpPort(),
+          "--token-file", token.toString());
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).contains("no services registered");
+    }
+  }
+
+  private static ApiClient adminApi() throws Exception {
+    return new ApiClient(HttpClient.newHttpClient(), URI.create(api()), Files.readString(adminToken));
   }
 }
