@@ -76,20 +76,28 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Command Dispatch demo is running.");
     out.println("  WebSocket:  " + system.cloud().webSocketUrl());
-    out.println("  REST:       http://127.0.0.1:" + system.cloud().httpPort() + "/api/v1");
+    out.println("  REST:       " + httpBase(system) + "/api/v1");
     out.println("  MQTT:       " + system.broker().host() + ":" + system.broker().port());
     for (String edgeId : DEMO_EDGES) {
       out.println("  edge " + edgeId + " drives the simulated site on Modbus TCP port "
           + system.site(edgeId).simulator().port());
     }
     out.println();
-    out.println("Development token of user 456 (can_control on both edges), valid 12 h"
-        + (secretGiven ? "" : ", signed with a secret made for this run") + ":");
+    out.println("Development token of user 456 (can_control on both edges, and the administrator), valid 12 h"
+        + (secretGiven ? "" : ", signed with a secret made for this run: tokens of earlier runs no longer work")
+        + ":");
     out.println(token);
     out.println();
     out.println("Try:  DISPATCH_TOKEN=<token> ./dispatch send --url " + system.cloud().webSocketUrl()
         + " --edge site1_edge_prod --device bms_main --channel SetActivePower --value 50000 --unit W");
+    out.println("      DISPATCH_TOKEN=<token> ./dispatch admin list-services --api " + httpBase(system));
+    out.println("The edges run the configs in " + dataFolder.resolve("edges") + "/<edge>/capability-config.json "
+        + "(Modbus ports rewritten to the simulators').");
     out.println("Stop with Ctrl-C.");
     out.flush();
+  }
+
+  private static String httpBase(LocalSystem system) {
+    return "http://127.0.0.1:" + system.cloud().httpPort();
   }
 }

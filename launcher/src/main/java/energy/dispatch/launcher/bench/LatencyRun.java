@@ -30,7 +30,7 @@ public final class LatencyRun {
     result.set("emergency_command_micros", Json.mapper().valueToTree(command));
     result.put("p50_ratio", command.p50Micros() / raw.p50Micros());
     result.put("p99_ratio", command.p99Micros() / raw.p99Micros());
-    result.put("budget", "p50 ratio <= 3, p99 ratio <= 5 (DESIGN.md section 10)");
+    result.put("budget", "p50 ratio <= 3, p99 ratio <= 5");
     return result;
   }
 }
