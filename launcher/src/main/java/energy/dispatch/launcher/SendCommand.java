@@ -152,8 +152,7 @@ final class SendCommand implements Callable<Integer> {
   /** The REST address of the command, on the same host as the WebSocket. */
   private String commandUrl(String id) {
     String scheme = "wss".equalsIgnoreCase(url.getScheme()) ? "https" : "http";
-    return URI.create(scheme + "://" + url.getRawAuthority() + "/api/v1/commands/")
-        + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    return scheme + "://" + url.getRawAuthority() + "/api/v1/commands/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
   }
 
   private static String describe(JsonNode status) {
