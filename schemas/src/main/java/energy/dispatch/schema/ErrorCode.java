@@ -6,6 +6,7 @@ package energy.dispatch.schema;
  */
 public enum ErrorCode {
   // refusals by the cloud: the command was never accepted
+  MALFORMED_REQUEST("malformed_request"),
   MALFORMED_JSON("malformed_json"),
   SCHEMA_VIOLATION("schema_violation"),
   UNAUTHENTICATED("unauthenticated"),

@@ -42,6 +42,7 @@ public final class HttpServer implements AutoCloseable {
       config.http.maxRequestSize = settings.maxPayloadBytes();
       config.jetty.defaultHost = settings.httpHost();
       config.jetty.defaultPort = settings.httpPort();
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       // Jetty's own limit sits above ours, so an oversized message is answered on a socket that stays open
       config.jetty.modifyWebSocketServletFactory(factory -> {
         factory.setMaxTextMessageSize(4L * settings.maxPayloadBytes());
