@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,10 +56,26 @@ public final class CloudMqtt implements AutoCloseable {
   private static final String STATE_FILTER = Topics.EDGES + "+/state";
   private static final String SERVICE_REQUESTS_FILTER =
       "$share/" + Topics.CLOUD_SHARE_GROUP + "/" + Topics.SERVICES + "+/requests";
+  /**
+   * How often the node subscribes again to its shared filters while connected. HiveMQ CE hands a
+   * shared queue to a subscriber only when the queue turns from empty to non-empty, when the
+   * subscriber has acknowledged everything it was sent, and on SUBSCRIBE. A broker killed while it
+   * had messages of a shared queue in flight to a node keeps them marked in flight in its persisted
+   * queue for good, so after its restart the queue never turns non-empty again and a new ack would
+   * wait until something else reaches the node (an edge's state report, every 30 s). Subscribing
+   * again to the same filter replaces the subscription, sends no retained message (a shared
+   * subscription has none) and makes the broker hand the queue over at once.
+   */
+  static final Duration SHARED_QUEUE_POLL = Duration.ofSeconds(1);
 
   private final CloudSettings settings;
   private final Mqtt5AsyncClient client;
   private final StripedExecutor inbound = new StripedExecutor(4, "dispatch-mqtt-in");
+  private final ScheduledExecutorService sharedQueuePoll = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "dispatch-mqtt-shared-poll");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final AtomicBoolean everConnected = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicInteger failedAttempts = new AtomicInteger();
@@ -133,6 +151,8 @@ public final class CloudMqtt implements AutoCloseable {
     everConnected.set(true);
     LOG.info("Connected to the broker host={} port={} tls={} clientId={}", settings.mqttHost(), settings.mqttPort(),
         settings.mqttTrust().isPresent(), settings.mqttClientId());
+    long pollMillis = SHARED_QUEUE_POLL.toMillis();
+    sharedQueuePoll.scheduleWithFixedDelay(this::pollSharedQueues, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
   }
 
   private CompletableFuture<?> subscribe() {
@@ -147,6 +167,27 @@ public final class CloudMqtt implements AutoCloseable {
             .ifPresent(code -> {
               throw new IllegalStateException("the broker refused a subscription of the cloud: " + code);
             }));
+  }
+
+  /** Subscribes again to the shared filters only: the broker hands over what their queues hold (SHARED_QUEUE_POLL). */
+  private void pollSharedQueues() {
+    if (closing.get() || !isConnected()) {
+      return;
+    }
+    client.subscribeWith()
+        .addSubscription().topicFilter(Topics.sharedEdgeFilter("acks")).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+        .addSubscription().topicFilter(Topics.sharedEdgeFilter("config/request")).qos(MqttQos.AT_LEAST_ONCE)
+            .applySubscription()
+        .addSubscription().topicFilter(SERVICE_REQUESTS_FILTER).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+        .send()
+        .whenComplete((subAck, error) -> {
+          if (error != null) {
+            LOG.debug("Polling the shared queues did not complete: {}", rootMessage(error));
+          } else {
+            subAck.getReasonCodes().stream().filter(code -> code.isError()).findFirst().ifPresent(code ->
+                LOG.warn("The broker refused a shared subscription of the cloud when subscribing again: {}", code));
+          }
+        });
   }
 
   /**
@@ -322,6 +363,7 @@ public final class CloudMqtt implements AutoCloseable {
   @Override
   public void close() {
     closing.set(true);
+    sharedQueuePoll.shutdownNow();
     try {
       if (client.getState().isConnectedOrReconnect()) {
         client.disconnect().get(5, TimeUnit.SECONDS);
