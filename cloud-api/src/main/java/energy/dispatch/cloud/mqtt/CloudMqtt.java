@@ -10,6 +10,9 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.cloud.command.EdgeAbsentException;
 import energy.dispatch.cloud.internal.StartupException;
@@ -19,6 +22,8 @@ import energy.dispatch.schema.tls.ClientTrust;
 import energy.dispatch.schema.tls.TlsProtocols;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -67,6 +72,8 @@ public final class CloudMqtt implements AutoCloseable {
    * subscription has none) and makes the broker hand the queue over at once.
    */
   static final Duration SHARED_QUEUE_POLL = Duration.ofSeconds(1);
+  private static final List<String> SHARED_FILTERS = List.of(Topics.sharedEdgeFilter("acks"),
+      Topics.sharedEdgeFilter("config/request"), SERVICE_REQUESTS_FILTER);
 
   private final CloudSettings settings;
   private final Mqtt5AsyncClient client;
@@ -156,17 +163,18 @@ public final class CloudMqtt implements AutoCloseable {
   }
 
   private CompletableFuture<?> subscribe() {
-    return client.subscribeWith()
-        .addSubscription().topicFilter(Topics.sharedEdgeFilter("acks")).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-        .addSubscription().topicFilter(Topics.sharedEdgeFilter("config/request")).qos(MqttQos.AT_LEAST_ONCE)
-            .applySubscription()
-        .addSubscription().topicFilter(STATE_FILTER).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-        .addSubscription().topicFilter(SERVICE_REQUESTS_FILTER).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-        .send()
+    List<String> filters = new ArrayList<>(SHARED_FILTERS);
+    filters.add(STATE_FILTER);
+    return subscribeAtLeastOnce(filters)
         .thenAccept(subAck -> subAck.getReasonCodes().stream().filter(code -> code.isError()).findFirst()
             .ifPresent(code -> {
               throw new IllegalStateException("the broker refused a subscription of the cloud: " + code);
             }));
+  }
+
+  private CompletableFuture<Mqtt5SubAck> subscribeAtLeastOnce(List<String> filters) {
+    return client.subscribe(Mqtt5Subscribe.builder().addSubscriptions(filters.stream().map(filter ->
+        Mqtt5Subscription.builder().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).build())).build());
   }
 
   /** Subscribes again to the shared filters only: the broker hands over what their queues hold (SHARED_QUEUE_POLL). */
@@ -174,12 +182,7 @@ public final class CloudMqtt implements AutoCloseable {
     if (closing.get() || !isConnected()) {
       return;
     }
-    client.subscribeWith()
-        .addSubscription().topicFilter(Topics.sharedEdgeFilter("acks")).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-        .addSubscription().topicFilter(Topics.sharedEdgeFilter("config/request")).qos(MqttQos.AT_LEAST_ONCE)
-            .applySubscription()
-        .addSubscription().topicFilter(SERVICE_REQUESTS_FILTER).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-        .send()
+    subscribeAtLeastOnce(SHARED_FILTERS)
         .whenComplete((subAck, error) -> {
           if (error != null) {
             LOG.debug("Polling the shared queues did not complete: {}", rootMessage(error));
