@@ -25,8 +25,10 @@ import picocli.CommandLine.Spec;
     subcommands = {
         AdminCommand.RegisterEdge.class,
         AdminCommand.RotateSecret.class,
+        AdminCommand.RevokeEdge.class,
         AdminCommand.Grant.class,
         AdminCommand.Revoke.class,
+        AdminCommand.ListGrants.class,
         AdminCommand.UploadConfig.class,
         AdminCommand.RegisterService.class,
         AdminCommand.RotateServiceSecret.class,
@@ -83,6 +85,20 @@ final class AdminCommand {
     }
   }
 
+  @Command(name = "revoke-edge", mixinStandardHelpOptions = true,
+      description = "Revokes an edge's MQTT credential: the broker refuses it and closes its session; "
+          + "'admin rotate-secret' reinstates it with a new secret.")
+  static final class RevokeEdge implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--edge-id", required = true, description = "the edge, e.g. site1_edge_prod") String edgeId;
+
+    @Override
+    public Integer call() throws Exception {
+      return deleteAndSay(spec, connection, "/api/v1/admin/edges/" + encode(edgeId), "revoked edge " + edgeId);
+    }
+  }
+
   @Command(name = "grant", mixinStandardHelpOptions = true,
       description = {"Grants a principal view or control of the edges matching a pattern ('*' matches any run).",
           "Exactly one of --view and --control is required: the grant replaces the principal's grant on that "
@@ -123,9 +139,31 @@ final class AdminCommand {
 
     @Override
     public Integer call() throws Exception {
-      connection.client().send("DELETE", "/api/v1/admin/grants?principal=" + encode(principal)
-          + "&edge_pattern=" + encode(edgePattern), null);
-      spec.commandLine().getOut().println("revoked " + principal + " on " + edgePattern);
+      return deleteAndSay(spec, connection, "/api/v1/admin/grants?principal=" + encode(principal)
+          + "&edge_pattern=" + encode(edgePattern), "revoked " + principal + " on " + edgePattern);
+    }
+  }
+
+  @Command(name = "list-grants", mixinStandardHelpOptions = true,
+      description = "Lists the grants: principal, edge pattern, and view or control.")
+  static final class ListGrants implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Connection connection;
+    @Option(names = "--principal", description = "only this principal's grants, e.g. user:456") String principal;
+
+    @Override
+    public Integer call() throws Exception {
+      String query = principal == null ? "" : "?principal=" + encode(principal);
+      JsonNode grants = connection.client().send("GET", "/api/v1/admin/grants" + query, null).path("grants");
+      if (grants.isEmpty()) {
+        spec.commandLine().getOut().println("no grants" + (principal == null ? "" : " of " + principal));
+      }
+      for (JsonNode grant : grants) {
+        boolean control = grant.path("can_control").asBoolean();
+        boolean view = control || grant.path("can_view").asBoolean();
+        spec.commandLine().getOut().println(grant.path("principal").asText() + " on "
+            + grant.path("edge_pattern").asText() + ": " + (control ? "view and control" : view ? "view" : "nothing"));
+      }
       return 0;
     }
   }
@@ -188,9 +226,8 @@ final class AdminCommand {
 
     @Override
     public Integer call() throws Exception {
-      connection.client().send("DELETE", "/api/v1/admin/services/" + encode(serviceName), null);
-      spec.commandLine().getOut().println("revoked service:" + serviceName);
-      return 0;
+      return deleteAndSay(spec, connection, "/api/v1/admin/services/" + encode(serviceName),
+          "revoked service:" + serviceName);
     }
   }
 
@@ -213,6 +250,13 @@ final class AdminCommand {
       }
       return 0;
     }
+  }
+
+  /** Deletes what {@code path} names and, once the API has answered, says {@code done}. */
+  private static int deleteAndSay(CommandSpec spec, Connection connection, String path, String done) throws Exception {
+    connection.client().send("DELETE", path, null);
+    spec.commandLine().getOut().println(done);
+    return 0;
   }
 
   /** Prints the secret an answer shows once, after the {@code subject} field of the answer. */

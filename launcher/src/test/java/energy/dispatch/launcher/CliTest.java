@@ -107,6 +107,34 @@ class CliTest {
   }
 
   @Test
+  void grants_are_listed_for_everyone_or_one_principal() {
+    admin("grant", "--principal", "user:792", "--edges", "site2_*", "--view");
+    admin("grant", "--principal", "user:792", "--edges", "site3_edge", "--control");
+
+    Run ofOne = admin("list-grants", "--principal", "user:792");
+    Run all = admin("list-grants");
+    Run none = admin("list-grants", "--principal", "user:793");
+
+    assertThat(List.of(ofOne, all, none)).extracting(Run::exitCode).containsOnly(0);
+    assertThat(ofOne.out().lines()).containsExactly("user:792 on site2_*: view", "user:792 on site3_edge: view and control");
+    assertThat(all.out()).contains("user:792 on site2_*: view");
+    assertThat(none.out()).contains("no grants of user:793");
+  }
+
+  @Test
+  void an_edge_is_revoked_from_the_cli_and_an_unknown_one_is_named() {
+    admin("register-edge", "--edge-id", "site9_edge_cli", "--site-id", "site9");
+
+    Run revoked = admin("revoke-edge", "--edge-id", "site9_edge_cli");
+    Run unknown = admin("revoke-edge", "--edge-id", "site9_edge_nobody");
+
+    assertThat(revoked.exitCode()).isZero();
+    assertThat(revoked.out()).contains("revoked edge site9_edge_cli");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown_edge").contains("site9_edge_nobody");
+  }
+
+  @Test
   void a_service_is_registered_rotated_revoked_and_listed_from_the_cli() {
     Run registered = admin("register-service", "--name", "optimizer_cli");
     Run rotated = admin("rotate-service-secret", "--name", "optimizer_cli");

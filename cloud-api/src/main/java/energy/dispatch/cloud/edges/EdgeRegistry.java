@@ -1,11 +1,15 @@
 package energy.dispatch.cloud.edges;
 
 import energy.dispatch.schema.ClientIds;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The registered edges and their MQTT credentials (table {@code edges}; the broker extension
@@ -13,6 +17,9 @@ import org.jdbi.v3.core.Jdbi;
  * its hash is stored. Thread-safe.
  */
 public final class EdgeRegistry {
+
+  private static final String EDGE_COLUMNS =
+      "SELECT edge_id, site_id, credential_version, created_at, revoked_at FROM edges";
 
   private final Jdbi jdbi;
   private final CredentialTable credentials;
@@ -22,8 +29,8 @@ public final class EdgeRegistry {
     this.credentials = new CredentialTable(jdbi, "edges", "edge_id");
   }
 
-  /** A registered edge. */
-  public record Edge(String edgeId, String siteId, int credentialVersion, Instant createdAt) {}
+  /** A registered edge; {@code revokedAt} is null while its credential is valid. */
+  public record Edge(String edgeId, String siteId, int credentialVersion, Instant createdAt, Instant revokedAt) {}
 
   /**
    * Registers a new edge and returns its secret.
@@ -50,22 +57,35 @@ public final class EdgeRegistry {
     return credentials.rotate(edgeId).orElseThrow(() -> new UnknownEdgeException(edgeId));
   }
 
+  /**
+   * Withdraws the edge's credential: the broker refuses it and closes its session within its refresh
+   * interval. Its commands stay in the record; rotating the secret reinstates the edge.
+   *
+   * @throws UnknownEdgeException when no such edge is registered
+   */
+  public void revoke(String edgeId) {
+    if (!credentials.revoke(edgeId)) {
+      throw new UnknownEdgeException(edgeId);
+    }
+  }
+
   public boolean exists(String edgeId) {
     return find(edgeId).isPresent();
   }
 
   public Optional<Edge> find(String edgeId) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT edge_id, site_id, credential_version, created_at FROM edges WHERE edge_id = :edgeId")
-        .bind("edgeId", edgeId).map((rs, ctx) -> new Edge(rs.getString(1), rs.getString(2), rs.getInt(3),
-            rs.getTimestamp(4).toInstant())).findOne());
+    return jdbi.withHandle(h -> h.createQuery(EDGE_COLUMNS + " WHERE edge_id = :edgeId")
+        .bind("edgeId", edgeId).map(EdgeRegistry::edge).findOne());
   }
 
   public List<Edge> all() {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT edge_id, site_id, credential_version, created_at FROM edges ORDER BY edge_id")
-        .map((rs, ctx) -> new Edge(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getTimestamp(4).toInstant()))
-        .list());
+    return jdbi.withHandle(h -> h.createQuery(EDGE_COLUMNS + " ORDER BY edge_id").map(EdgeRegistry::edge).list());
+  }
+
+  private static Edge edge(ResultSet row, StatementContext ctx) throws SQLException {
+    Timestamp revokedAt = row.getTimestamp("revoked_at");
+    return new Edge(row.getString("edge_id"), row.getString("site_id"), row.getInt("credential_version"),
+        row.getTimestamp("created_at").toInstant(), revokedAt == null ? null : revokedAt.toInstant());
   }
 
   /** The edge id is already registered. */

@@ -1,10 +1,14 @@
 package energy.dispatch.cloud.grants;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Per-edge permissions from the {@code grants} table. Every command and every status push asks
@@ -12,6 +16,8 @@ import org.jdbi.v3.core.Jdbi;
  * node takes effect within that moment (at once on this node). Thread-safe.
  */
 public final class GrantStore {
+
+  private static final String GRANT_COLUMNS = "SELECT principal, edge_pattern, can_view, can_control FROM grants";
 
   public static final Duration FRESHNESS = Duration.ofSeconds(1);
 
@@ -62,12 +68,20 @@ public final class GrantStore {
     return loaded;
   }
 
+  /** Every grant, or only those of {@code principal} when given, read from the record (not the cache). */
+  public List<Grant> list(Optional<String> principal) {
+    return principal.map(this::load).orElseGet(() -> jdbi.withHandle(h -> h.createQuery(
+            GRANT_COLUMNS + " ORDER BY principal, edge_pattern").map(GrantStore::grant).list()));
+  }
+
   private List<Grant> load(String principal) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT principal, edge_pattern, can_view, can_control FROM grants WHERE principal = :principal")
-        .bind("principal", principal)
-        .map((rs, ctx) -> new Grant(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)))
-        .list());
+    return jdbi.withHandle(h -> h.createQuery(GRANT_COLUMNS + " WHERE principal = :principal ORDER BY edge_pattern")
+        .bind("principal", principal).map(GrantStore::grant).list());
+  }
+
+  private static Grant grant(ResultSet row, StatementContext ctx) throws SQLException {
+    return new Grant(row.getString("principal"), row.getString("edge_pattern"), row.getBoolean("can_view"),
+        row.getBoolean("can_control"));
   }
 
   private record Cached(List<Grant> grants, long loadedAtNanos) {}

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,9 @@ public final class AdminRoutes {
     app.get("/api/v1/edges/{id}/events", this::edgeEvents);
     app.post("/api/v1/admin/edges", this::registerEdge);
     app.post("/api/v1/admin/edges/{id}/rotate", this::rotate);
+    app.delete("/api/v1/admin/edges/{id}", this::revokeEdge);
     app.put("/api/v1/admin/edges/{id}/config", this::storeConfig);
+    app.get("/api/v1/admin/grants", this::listGrants);
     app.post("/api/v1/admin/grants", this::grant);
     app.delete("/api/v1/admin/grants", this::revoke);
     app.post("/api/v1/dev/token", this::devToken);
@@ -83,6 +86,7 @@ public final class AdminRoutes {
           view.put("edge_id", edge.edgeId());
           view.put("site_id", edge.siteId());
           view.put("online", online.getOrDefault(edge.edgeId(), false));
+          view.put("revoked_at", edge.revokedAt() == null ? null : edge.revokedAt().toString());
           view.put("config_version", capabilities.current(edge.edgeId()).map(CapabilityStore.StoredConfig::version)
               .orElse(null));
           return view;
@@ -152,6 +156,18 @@ public final class AdminRoutes {
     }
   }
 
+  private void revokeEdge(Context ctx) {
+    String admin = requireAdmin(ctx);
+    String edgeId = ctx.pathParam("id");
+    try {
+      edges.revoke(edgeId);
+    } catch (EdgeRegistry.UnknownEdgeException e) {
+      throw new ApiException(ErrorCode.UNKNOWN_EDGE, e.getMessage());
+    }
+    audit.record(admin, "edge.revoke", edgeId);
+    ctx.status(204);
+  }
+
   private void storeConfig(Context ctx) {
     String admin = requireAdmin(ctx);
     String edgeId = ctx.pathParam("id");
@@ -182,6 +198,11 @@ public final class AdminRoutes {
     audit.record(admin, "grant.set", grant.principal() + " on " + grant.edgePattern() + (grant.canControl()
         ? ": view and control" : grant.allowsView() ? ": view" : ": nothing"));
     ctx.status(201).json(grant);
+  }
+
+  private void listGrants(Context ctx) {
+    requireAdmin(ctx);
+    ctx.json(Map.of("grants", grants.list(Optional.ofNullable(ctx.queryParam("principal")))));
   }
 
   private void revoke(Context ctx) {

@@ -302,6 +302,52 @@ class RestApiTest {
     assertError(fixture.call("POST", "/api/v1/admin/grants", operator,
         "{\"principal\": \"user:456\", \"edge_pattern\": \"*\", \"can_view\": true, \"can_control\": true}"), 403,
         "forbidden");
+    assertError(fixture.call("GET", "/api/v1/admin/grants", operator, null), 403, "forbidden");
+    assertError(fixture.call("DELETE", "/api/v1/admin/edges/" + EDGE, operator, null), 403, "forbidden");
+    assertThat(count("edges", "edge_id = '" + EDGE + "' AND revoked_at IS NULL")).isOne();
+  }
+
+  @Test
+  void an_admin_lists_the_grants_of_everyone_or_of_one_principal() {
+    fixture.call("POST", "/api/v1/admin/grants", admin,
+        "{\"principal\": \"user:777\", \"edge_pattern\": \"site3_*\", \"can_view\": true, \"can_control\": false}");
+    fixture.call("POST", "/api/v1/admin/grants", admin,
+        "{\"principal\": \"user:777\", \"edge_pattern\": \"site4_edge\", \"can_view\": true, \"can_control\": true}");
+
+    JsonNode all = json(fixture.call("GET", "/api/v1/admin/grants", admin, null).body()).path("grants");
+    JsonNode ofOne = json(fixture.call("GET", "/api/v1/admin/grants?principal=user:777", admin, null).body())
+        .path("grants");
+
+    assertThat(all).extracting(grant -> grant.path("principal").asText()).contains("user:456", "user:777");
+    assertThat(ofOne).extracting(grant -> grant.path("edge_pattern").asText() + " view=" + grant.path("can_view")
+        .asBoolean() + " control=" + grant.path("can_control").asBoolean())
+        .containsExactly("site3_* view=true control=false", "site4_edge view=true control=true");
+    assertThat(json(fixture.call("GET", "/api/v1/admin/grants?principal=user:0", admin, null).body()).path("grants"))
+        .isEmpty();
+  }
+
+  @Test
+  void an_admin_revokes_an_edge_which_is_listed_revoked_audited_and_reinstated_by_rotating_its_secret() {
+    fixture.call("POST", "/api/v1/admin/edges", admin, "{\"edge_id\": \"site8_edge_prod\", \"site_id\": \"site8\"}");
+
+    assertThat(fixture.call("DELETE", "/api/v1/admin/edges/site8_edge_prod", admin, null).statusCode()).isEqualTo(204);
+
+    assertThat(listedEdge("site8_edge_prod").path("revoked_at").isTextual()).isTrue();
+    assertThat(count("edges", "edge_id = 'site8_edge_prod' AND revoked_at IS NOT NULL")).isOne();
+    fixture.call("POST", "/api/v1/admin/edges/site8_edge_prod/rotate", admin, null);
+    assertThat(listedEdge("site8_edge_prod").path("revoked_at").isNull()).isTrue();
+    assertThat(adminActionsOn("site8_edge_prod")).containsExactly("edge.register", "edge.revoke", "edge.rotate");
+    assertError(fixture.call("DELETE", "/api/v1/admin/edges/site9_edge_none", admin, null), 404, "unknown_edge");
+  }
+
+  private JsonNode listedEdge(String edgeId) {
+    JsonNode edges = json(fixture.call("GET", "/api/v1/edges", admin, null).body()).path("edges");
+    for (JsonNode edge : edges) {
+      if (edge.path("edge_id").asText().equals(edgeId)) {
+        return edge;
+      }
+    }
+    throw new AssertionError(edgeId + " is not listed in " + edges);
   }
 
   @Test

@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Services registered, rotated and revoked over the admin REST API, against the broker that reads
- * their credentials from PostgreSQL: what the API answers is what the broker admits.
+ * Services and edges registered, rotated and revoked over the admin REST API, against the broker that
+ * reads their credentials from PostgreSQL: what the API answers is what the broker admits.
  */
-class ServiceCredentialsTest {
+class MqttCredentialsOverRestTest {
 
   @TempDir
   static Path folder;
@@ -66,7 +66,7 @@ class ServiceCredentialsTest {
     String secret = register("optimizer_new");
     call("POST", "/api/v1/admin/grants", "{\"principal\": \"service:optimizer_new\", \"edge_pattern\": \"site5_*\", "
         + "\"can_view\": true, \"can_control\": true}");
-    Mqtt5BlockingClient service = awaitAdmitted("optimizer_new", secret, "main").client();
+    Mqtt5BlockingClient service = awaitServiceAdmitted("optimizer_new", secret, "main").client();
     CompletableFuture<Mqtt5Publish> response = new CompletableFuture<>();
     service.toAsync().publishes(MqttGlobalPublishFilter.SUBSCRIBED, response::complete);
     String responses = Topics.SERVICES + "optimizer_new/responses/";
@@ -87,25 +87,40 @@ class ServiceCredentialsTest {
   @Test
   void rotation_disconnects_the_old_session_and_refuses_the_old_secret() throws Exception {
     String oldSecret = register("optimizer_rotated");
-    Session old = awaitAdmitted("optimizer_rotated", oldSecret, "old");
+    Session old = awaitServiceAdmitted("optimizer_rotated", oldSecret, "old");
 
     String newSecret = call("POST", "/api/v1/admin/services/optimizer_rotated/rotate", null).path("secret").asText();
 
     assertThat(old.disconnected().get(30, TimeUnit.SECONDS)).isInstanceOf(Mqtt5DisconnectException.class);
     assertThat(newSecret).isNotEqualTo(oldSecret);
-    awaitAdmitted("optimizer_rotated", newSecret, "new").client().disconnect();
-    assertRefused("optimizer_rotated", oldSecret);
+    awaitServiceAdmitted("optimizer_rotated", newSecret, "new").client().disconnect();
+    assertServiceRefused("optimizer_rotated", oldSecret);
   }
 
   @Test
   void revocation_disconnects_the_session_and_refuses_the_secret() throws Exception {
     String secret = register("optimizer_revoked");
-    Session session = awaitAdmitted("optimizer_revoked", secret, "main");
+    Session session = awaitServiceAdmitted("optimizer_revoked", secret, "main");
 
     call("DELETE", "/api/v1/admin/services/optimizer_revoked", null);
 
     assertThat(session.disconnected().get(30, TimeUnit.SECONDS)).isInstanceOf(Mqtt5DisconnectException.class);
-    assertRefused("optimizer_revoked", secret);
+    assertServiceRefused("optimizer_revoked", secret);
+  }
+
+  @Test
+  void an_edge_revoked_over_rest_is_disconnected_and_refused_until_its_secret_is_rotated() throws Exception {
+    String edgeId = "site6_edge_revoked";
+    String secret = call("POST", "/api/v1/admin/edges", "{\"edge_id\": \"" + edgeId + "\", \"site_id\": \"site6\"}")
+        .path("secret").asText();
+    Session session = awaitAdmitted(edgeId, edgeId, secret);
+
+    call("DELETE", "/api/v1/admin/edges/" + edgeId, null);
+
+    assertThat(session.disconnected().get(30, TimeUnit.SECONDS)).isInstanceOf(Mqtt5DisconnectException.class);
+    assertRefused(edgeId, edgeId, secret);
+    String reinstated = call("POST", "/api/v1/admin/edges/" + edgeId + "/rotate", null).path("secret").asText();
+    awaitAdmitted(edgeId, edgeId, reinstated).client().disconnect();
   }
 
   /** A connected client of a service, and what ends its connection. */
@@ -116,20 +131,28 @@ class ServiceCredentialsTest {
         .asText();
   }
 
-  private Session awaitAdmitted(String serviceName, String secret, String suffix) {
+  private Session awaitServiceAdmitted(String serviceName, String secret, String suffix) {
+    return awaitAdmitted("service:" + serviceName, "service-" + serviceName + "-" + suffix, secret);
+  }
+
+  private Session awaitAdmitted(String user, String clientId, String secret) {
     // The broker reads new credentials within its refresh interval (2 s).
-    return await().atMost(Duration.ofSeconds(30)).until(() -> connect(serviceName, secret, suffix), Optional::isPresent)
+    return await().atMost(Duration.ofSeconds(30)).until(() -> connect(user, clientId, secret), Optional::isPresent)
         .orElseThrow();
   }
 
-  private void assertRefused(String serviceName, String secret) {
-    assertThatThrownBy(() -> client(serviceName, secret, "refused", new CompletableFuture<>()).connect())
+  private void assertServiceRefused(String serviceName, String secret) {
+    assertRefused("service:" + serviceName, "service-" + serviceName + "-refused", secret);
+  }
+
+  private void assertRefused(String user, String clientId, String secret) {
+    assertThatThrownBy(() -> client(user, clientId, secret, new CompletableFuture<>()).connect())
         .isInstanceOf(Mqtt5ConnAckException.class);
   }
 
-  private Optional<Session> connect(String serviceName, String secret, String suffix) {
+  private Optional<Session> connect(String user, String clientId, String secret) {
     CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
-    Mqtt5BlockingClient client = client(serviceName, secret, suffix, disconnected);
+    Mqtt5BlockingClient client = client(user, clientId, secret, disconnected);
     try {
       client.connect();
       return Optional.of(new Session(client, disconnected));
@@ -138,11 +161,11 @@ class ServiceCredentialsTest {
     }
   }
 
-  private static Mqtt5BlockingClient client(String serviceName, String secret, String suffix,
+  private static Mqtt5BlockingClient client(String user, String clientId, String secret,
       CompletableFuture<Throwable> disconnected) {
-    return Mqtt5Client.builder().identifier("service-" + serviceName + "-" + suffix)
+    return Mqtt5Client.builder().identifier(clientId)
         .serverHost("127.0.0.1").serverPort(system.broker().port())
-        .simpleAuth().username("service:" + serviceName).password(secret.getBytes(StandardCharsets.UTF_8))
+        .simpleAuth().username(user).password(secret.getBytes(StandardCharsets.UTF_8))
         .applySimpleAuth()
         .addDisconnectedListener(context -> disconnected.complete(context.getCause()))
         .buildBlocking();
