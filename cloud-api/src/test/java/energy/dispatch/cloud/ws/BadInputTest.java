@@ -11,6 +11,7 @@ import energy.dispatch.cloud.support.CloudFixture;
 import energy.dispatch.cloud.support.TestBroker;
 import energy.dispatch.cloud.support.TestEdge;
 import energy.dispatch.cloud.support.TestSocket;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,6 +195,17 @@ class BadInputTest {
     await().until(() -> socket.messages().stream().anyMatch(m -> m.path("error").path("code").asText()
         .equals("payload_too_large")));
     assertStillWorks("after_oversized");
+  }
+
+  @Test
+  void a_message_beyond_what_jetty_reads_closes_only_that_socket_with_1009() {
+    TestSocket own = fixture.socket(OPERATOR);
+    String enormous = seedCommand("far_too_big").replace("\"user_456\"", "\"" + "x".repeat(300_000) + "\"");
+
+    own.send(enormous);
+
+    assertThat(own.closed().orTimeout(10, TimeUnit.SECONDS).join()).startsWith("1009");
+    assertStillWorks("after_enormous");
   }
 
   @Test
