@@ -1,13 +1,13 @@
 package energy.dispatch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.schema.Json;
+import energy.dispatch.testing.InteropPeers;
 import energy.dispatch.testing.TestPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,8 +48,8 @@ class OptimizerOverMqttTest {
 
   @BeforeAll
   static void startSystem() {
-    assumeThat(Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")))
-        .as("mosquitto-clients must be installed (.ci/run installs it)").isTrue();
+    InteropPeers.require(Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")) ? null : "mosquitto_pub is missing",
+        "apt-get install -y mosquitto-clients");
     database = TestPostgres.freshDatabase();
     system = TestSystems.start(TestSystems.settings(database, CredentialHash.newSecret()).build(), folder,
         List.of("site1_edge_prod"));
