@@ -117,11 +117,14 @@ class SimplejwtInteropTest {
   }
 
   @Test
-  void a_simplejwt_refresh_token_on_rest_is_one_audit_row_without_the_token() throws Exception {
-    String refresh = mint(List.of("HS256", "42"), SECRET).path("refresh").asText();
+  void on_rest_a_simplejwt_access_token_is_served_and_its_refresh_token_is_one_audit_row() throws Exception {
+    JsonNode tokens = mint(List.of("HS256", "42"), SECRET);
+    String refresh = tokens.path("refresh").asText();
     try (TestBroker broker = TestBroker.start();
         CloudFixture cloud = CloudFixture.start(broker, settings -> settings.jwtSecret(SECRET))) {
 
+      assertThat(cloud.call("GET", "/api/v1/edges", tokens.path("access").asText(), null).statusCode())
+          .isEqualTo(200);
       assertThat(cloud.call("GET", "/api/v1/edges", refresh, null).statusCode()).isEqualTo(401);
 
       await().until(() -> auditedRefusals(cloud).size() == 1);
