@@ -108,7 +108,7 @@ public final class CloudApi implements AutoCloseable {
 
     CloudMqtt mqtt = push(resources, CloudMqtt.create(settings));
     ResponseRoutes routes = new ResponseRoutes(redis);
-    OptimizerResponses sink = new OptimizerResponses(bus, routes, mqtt::publishResponse);
+    OptimizerResponses sink = new OptimizerResponses(bus, routes, mqtt::publishResponse, grants);
     Delivery delivery = push(resources, new Delivery(store, writer, state, mqtt::publishCommand, sink, clock,
         settings.inFlightWindow()));
     Runnable presenceRefresh = () -> mqtt.refreshPresence().exceptionally(e -> {

@@ -245,11 +245,12 @@ public final class CommandService {
    * Cancels a command still waiting in the cloud. Answers the command's state after the attempt.
    *
    * @throws RefusalException {@code unknown_command} when the principal cannot see it,
-   *     {@code forbidden} when it may not control its edge, {@code not_cancellable} when it left the cloud
+   *     {@code forbidden} when it may not control its edge (its submitter included), {@code not_cancellable}
+   *     when it left the cloud
    */
   public CompletableFuture<CommandRecord> cancel(String principal, String commandId) {
     CommandRecord record = visible(principal, commandId).orElseThrow(() -> unknownCommand(commandId));
-    if (!record.principal().equals(principal) && !grants.canControl(principal, record.edgeId())) {
+    if (!grants.canControl(principal, record.edgeId())) {
       throw new RefusalException(ErrorCode.FORBIDDEN, principal + " may not control edge '" + record.edgeId() + "'");
     }
     if (record.status() != CommandStatus.QUEUED) {
@@ -285,14 +286,15 @@ public final class CommandService {
     return new RefusalException(ErrorCode.UNKNOWN_COMMAND, "no command '" + commandId + "' that you may see");
   }
 
-  /** The command and its history, if the principal submitted it or may view its edge. */
+  /** The command and its history, if the principal may view its edge (having submitted it is not enough). */
   public Optional<CommandDetails> details(String principal, String commandId) {
     return visible(principal, commandId).map(record -> new CommandDetails(record, store.history(commandId)));
   }
 
-  /** The principal's commands that have not finished, in their current state. */
+  /** The principal's commands that have not finished and whose edge it may still view, in their current state. */
   public List<CommandStatusEvent> openCommands(String principal) {
-    return store.openOf(principal).stream().map(CommandRecord::toStatusEvent).toList();
+    return store.openOf(principal).stream().filter(record -> mayView(principal, record))
+        .map(CommandRecord::toStatusEvent).toList();
   }
 
   /** The newest commands matching the filters that the principal may see. */
@@ -308,7 +310,8 @@ public final class CommandService {
     return store.find(commandId).filter(record -> mayView(principal, record));
   }
 
+  /** Asked of the grants only, so a revoked grant hides even the principal's own commands. */
   private boolean mayView(String principal, CommandRecord record) {
-    return record.principal().equals(principal) || grants.canView(principal, record.edgeId());
+    return grants.canView(principal, record.edgeId());
   }
 }

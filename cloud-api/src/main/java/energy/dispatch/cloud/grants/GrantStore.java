@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Per-edge permissions from the {@code grants} table. Every command and every status push asks
  * here; a principal's grants are remembered for at most {@link #FRESHNESS}, so a revoke on another
- * node takes effect within that moment (at once on this node). Thread-safe.
+ * node takes effect within that moment (at once on this node: once {@link #grant} or
+ * {@link #revoke} returns, no answer read before the change is served again). Thread-safe.
  */
 public final class GrantStore {
 
@@ -23,6 +25,8 @@ public final class GrantStore {
 
   private final Jdbi jdbi;
   private final ConcurrentMap<String, Cached> cache = new ConcurrentHashMap<>();
+  /** Counts this node's changes; a cached answer read under an older count is stale. */
+  private final AtomicLong revision = new AtomicLong();
 
   public GrantStore(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -44,7 +48,7 @@ public final class GrantStore {
             ON CONFLICT (principal, edge_pattern)
             DO UPDATE SET can_view = excluded.can_view, can_control = excluded.can_control""")
         .bindMethods(grant).execute());
-    cache.remove(grant.principal());
+    changed(grant.principal());
   }
 
   /** Removes the grant; false when there was none. */
@@ -52,19 +56,27 @@ public final class GrantStore {
     int removed = jdbi.withHandle(h -> h.createUpdate(
             "DELETE FROM grants WHERE principal = :principal AND edge_pattern = :pattern")
         .bind("principal", principal).bind("pattern", edgePattern).execute());
-    cache.remove(principal);
+    changed(principal);
     return removed > 0;
+  }
+
+  /** Called after the change committed, so a load that began before it is caught by the revision. */
+  private void changed(String principal) {
+    revision.incrementAndGet();
+    cache.remove(principal);
   }
 
   /** The principal's grants, at most {@link #FRESHNESS} old. */
   public List<Grant> grantsOf(String principal) {
     long now = System.nanoTime();
     Cached cached = cache.get(principal);
-    if (cached != null && now - cached.loadedAtNanos < FRESHNESS.toNanos()) {
+    if (cached != null && cached.revision == revision.get() && now - cached.loadedAtNanos < FRESHNESS.toNanos()) {
       return cached.grants;
     }
+    // Read before the load: a change committed during the load leaves this entry under an older revision.
+    long loadedAtRevision = revision.get();
     List<Grant> loaded = load(principal);
-    cache.put(principal, new Cached(loaded, now));
+    cache.put(principal, new Cached(loaded, now, loadedAtRevision));
     return loaded;
   }
 
@@ -84,5 +96,5 @@ public final class GrantStore {
         row.getBoolean("can_control"));
   }
 
-  private record Cached(List<Grant> grants, long loadedAtNanos) {}
+  private record Cached(List<Grant> grants, long loadedAtNanos, long revision) {}
 }

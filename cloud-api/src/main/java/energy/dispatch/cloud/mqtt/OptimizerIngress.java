@@ -43,14 +43,14 @@ public final class OptimizerIngress {
   record Request(String service, String stampedPrincipal, String responseTopic, byte[] correlation, byte[] payload) {}
 
   CompletionStage<?> onRequest(Request request) {
-    String principal = "service:" + request.service();
-    if (!principal.equals(request.stampedPrincipal())) {
+    String principal = principalOf(request);
+    if (!isStampedAsItsTopic(request)) {
       LOG.warn("Optimizer request without the broker's principal stamp dropped topic={} stamped={}",
           Topics.serviceRequests(request.service()), request.stampedPrincipal());
       return CompletableFuture.completedFuture(null);
     }
     String commandId = commandIdOf(request.payload());
-    if (request.responseTopic() == null || !request.responseTopic().startsWith(Topics.serviceResponsePrefix(request.service()))) {
+    if (!hasOwnResponseTopic(request)) {
       LOG.warn("Optimizer request refused: response topic outside its prefix principal={} commandId={} topic={}",
           principal, commandId, request.responseTopic());
       return commands.refuseUnread(principal, commandId, ErrorDetail.of(ErrorCode.FORBIDDEN,
@@ -62,6 +62,22 @@ public final class OptimizerIngress {
     }
     return commands.submit(principal, new String(request.payload(), StandardCharsets.UTF_8))
         .thenAccept(submission -> answerUnlessRouted(route, submission));
+  }
+
+  private static String principalOf(Request request) {
+    return "service:" + request.service();
+  }
+
+  /** The extension stamps every publish with who sent it; a request without that stamp never passed it. */
+  static boolean isStampedAsItsTopic(Request request) {
+    return principalOf(request).equals(request.stampedPrincipal());
+  }
+
+  /** Strictly below the service's prefix, as the broker's ACL demands: the prefix itself is no topic of its own. */
+  static boolean hasOwnResponseTopic(Request request) {
+    String prefix = Topics.serviceResponsePrefix(request.service());
+    String topic = request.responseTopic();
+    return topic != null && topic.length() > prefix.length() && topic.startsWith(prefix);
   }
 
   /** A fresh acceptance reaches the optimizer through its route; refusals and repeats are answered here. */

@@ -2,6 +2,7 @@ package energy.dispatch.cloud.mqtt;
 
 import energy.dispatch.cloud.command.StatusChange;
 import energy.dispatch.cloud.command.StatusSink;
+import energy.dispatch.cloud.grants.GrantStore;
 import energy.dispatch.schema.CommandStatusEvent;
 import energy.dispatch.schema.Json;
 import java.time.Duration;
@@ -11,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The status sink in front of the node's fan-out: every change goes on to the dashboards as
  * before, and a change of a command an optimizer submitted over MQTT is also answered on its
- * response topic. Changes pass through the node that makes them, so each is answered once.
- * Thread-safe.
+ * response topic, as long as the optimizer may still view the command's edge (asked of the
+ * grants at each change, so a revoked grant stops the next answer). Changes pass through the node
+ * that makes them, so each is answered once. Thread-safe.
  */
 public final class OptimizerResponses implements StatusSink {
 
@@ -22,11 +24,13 @@ public final class OptimizerResponses implements StatusSink {
   private final StatusSink next;
   private final ResponseRoutes routes;
   private final ResponsePublisher publisher;
+  private final GrantStore grants;
 
-  public OptimizerResponses(StatusSink next, ResponseRoutes routes, ResponsePublisher publisher) {
+  public OptimizerResponses(StatusSink next, ResponseRoutes routes, ResponsePublisher publisher, GrantStore grants) {
     this.next = next;
     this.routes = routes;
     this.publisher = publisher;
+    this.grants = grants;
   }
 
   @Override
@@ -39,9 +43,10 @@ public final class OptimizerResponses implements StatusSink {
 
   private void answer(StatusChange change) {
     try {
-      routes.find(change.event().commandId())
-          .filter(route -> route.principal().equals(change.submitter()))
-          .ifPresent(route -> send(route, change.event()));
+      if (!grants.canView(change.submitter(), change.event().edgeId())) {
+        return;
+      }
+      routes.find(change.submitter(), change.event().commandId()).ifPresent(route -> send(route, change.event()));
     } catch (RuntimeException e) {
       LOG.warn("Could not answer an optimizer commandId={} principal={}; it can read the status over REST",
           change.event().commandId(), change.submitter(), e);

@@ -8,9 +8,10 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * Where the status changes of an optimizer's command go: its MQTT 5 response topic and correlation
- * data, kept in Redis so that whichever node makes a transition can answer. A route names the
- * principal that asked for it, and only that principal's command is ever answered on it, so a
- * request that reuses another principal's command id learns nothing. Thread-safe.
+ * data, kept in Redis so that whichever node makes a transition can answer. A route is kept under
+ * the principal that asked for it and the command id, and a command is answered only on its
+ * submitter's route: a request that reuses another principal's command id neither learns of that
+ * command nor replaces the route its submitter is answered on. Thread-safe.
  */
 public final class ResponseRoutes {
 
@@ -24,23 +25,26 @@ public final class ResponseRoutes {
   record Route(String principal, String topic, byte[] correlation) {}
 
   void put(String commandId, Route route, Duration lifetime) {
-    String value = route.principal() + "\n" + route.topic() + "\n"
+    String value = route.topic() + "\n"
         + (route.correlation() == null ? "" : Base64.getEncoder().encodeToString(route.correlation()));
-    redis.client().set(key(commandId), value, SetParams.setParams().ex(Math.max(1, lifetime.toSeconds())));
+    redis.client().set(key(route.principal(), commandId), value,
+        SetParams.setParams().ex(Math.max(1, lifetime.toSeconds())));
   }
 
-  Optional<Route> find(String commandId) {
-    String value = redis.client().get(key(commandId));
+  /** The route {@code principal} asked for with its command {@code commandId}. */
+  Optional<Route> find(String principal, String commandId) {
+    String value = redis.client().get(key(principal, commandId));
     if (value == null) {
       return Optional.empty();
     }
     String[] parts = value.split("\n", -1);
-    byte[] correlation = parts[2].isEmpty() ? null : Base64.getDecoder().decode(parts[2]);
-    return Optional.of(new Route(parts[0], parts[1], correlation));
+    byte[] correlation = parts[1].isEmpty() ? null : Base64.getDecoder().decode(parts[1]);
+    return Optional.of(new Route(principal, parts[0], correlation));
   }
 
-  private String key(String commandId) {
-    return redis.keys().prefix() + "response-route:" + commandId;
+  /** A service name holds no ':', so the key is unambiguous whatever the command id holds. */
+  private String key(String principal, String commandId) {
+    return redis.keys().prefix() + "response-route:" + principal + ":" + commandId;
   }
 
 }

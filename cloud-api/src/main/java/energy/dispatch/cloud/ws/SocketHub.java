@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * This node's dashboard sockets, and the push of status changes to them: a socket receives a
- * change when its user submitted the command or may view the command's edge, asked of the grants
- * at push time. Thread-safe.
+ * change when its user may view the command's edge, asked of the grants at push time. Having
+ * submitted the command is not enough: a user whose grant was revoked hears nothing more of it.
+ * Thread-safe.
  */
 public final class SocketHub implements Consumer<StatusChange> {
 
@@ -47,7 +48,7 @@ public final class SocketHub implements Consumer<StatusChange> {
     //  thousands of dashboards.
     for (DashboardSocket socket : sockets.values()) {
       String principal = socket.principal();
-      if (principal != null && (principal.equals(change.submitter()) || grants.canView(principal, edgeId))) {
+      if (principal != null && grants.canView(principal, edgeId)) {
         socket.send(change.event());
       }
     }

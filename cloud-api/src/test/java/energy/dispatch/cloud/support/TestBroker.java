@@ -18,6 +18,7 @@ public final class TestBroker implements AutoCloseable {
   public static final String CLOUD_SECRET = "cloud-secret-for-tests-0123456789abcdef";
 
   private final Map<String, String> edgeHashes = new ConcurrentHashMap<>();
+  private final Map<String, String> serviceHashes = new ConcurrentHashMap<>();
   private final Optional<ServerKeystore> tls;
   private volatile EmbeddedBroker broker;
   private volatile StaticCredentialStore credentials;
@@ -43,6 +44,7 @@ public final class TestBroker implements AutoCloseable {
     try {
       credentials = StaticCredentialStore.withCloudSecret(CLOUD_SECRET);
       edgeHashes.forEach(credentials::putEdge);
+      serviceHashes.forEach(credentials::putService);
       BrokerSettings plain = BrokerSettings.defaults(Files.createTempDirectory("dispatch-broker-test")).withPort(port);
       BrokerSettings settings = tls.map(plain::withTls).orElse(plain);
       broker = EmbeddedBroker.start(settings, credentials);
@@ -62,6 +64,12 @@ public final class TestBroker implements AutoCloseable {
   public void allowEdge(String edgeId, String secret) {
     edgeHashes.put(edgeId, CredentialHash.hash(secret));
     credentials.putEdge(edgeId, CredentialHash.hash(secret));
+  }
+
+  /** Lets service {@code name} log in as {@code service:<name>} with {@code secret}. */
+  public void allowService(String name, String secret) {
+    serviceHashes.put(name, CredentialHash.hash(secret));
+    credentials.putService(name, CredentialHash.hash(secret));
   }
 
   public String host() {
