@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * wait queued.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OptimizerOverMqttTest {
+class OptimizerRequestsOverMqttTest {
 
   private static final Duration QUIET = Duration.ofSeconds(1);
   private TestBroker broker;
