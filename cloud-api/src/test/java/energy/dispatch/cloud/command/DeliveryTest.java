@@ -63,6 +63,22 @@ class DeliveryTest {
   }
 
   @Test
+  void every_audited_transition_says_why_it_happened() {
+    TestSocket socket = start();
+    socket.send(seedCommand("with_reasons"));
+    socket.awaitStatus("with_reasons", "queued");
+    fixture.connectEdge(EDGE, TestEdge.Answer.EXECUTE);
+
+    socket.awaitStatus("with_reasons", "executed");
+
+    List<String> reasons = fixture.database().withHandle(h -> h.createQuery(
+            "SELECT status || ': ' || coalesce(reason, '') FROM command_events WHERE command_id = :id ORDER BY at, event_seq")
+        .bind("id", "with_reasons").mapTo(String.class).list());
+    assertThat(reasons).containsExactly("accepted: checks_passed", "queued: edge_not_ready", "sent: published",
+        "delivered: edge_acknowledged", "executed: result");
+  }
+
+  @Test
   void no_delivery_ack_within_the_timeout_is_a_timeout_and_a_later_result_is_kept_beside_it() {
     TestSocket socket = start();
     TestEdge edge = fixture.connectEdge(EDGE, TestEdge.Answer.SILENT);
