@@ -2,6 +2,7 @@ package energy.dispatch.cloud;
 
 import energy.dispatch.cloud.ratelimit.RateLimits;
 import energy.dispatch.schema.ClientIds;
+import energy.dispatch.schema.DedupeWindow;
 import energy.dispatch.schema.tls.ClientTrust;
 import energy.dispatch.schema.tls.Loopback;
 import energy.dispatch.schema.tls.ServerKeystore;
@@ -134,6 +135,12 @@ public record CloudSettings(
     if (defaultExpiry.compareTo(maxExpiry) > 0) {
       problems.add("DISPATCH_DEFAULT_EXPIRY_SEC (" + defaultExpiry.toSeconds()
           + ") exceeds DISPATCH_MAX_EXPIRY_SEC (" + maxExpiry.toSeconds() + ")");
+    }
+    if (maxExpiry.compareTo(DedupeWindow.EDGE) > 0) {
+      // a command alive after the edge forgot it could be re-published and written a second time
+      problems.add("DISPATCH_MAX_EXPIRY_SEC (" + maxExpiry.toSeconds() + ") exceeds the edges' dedupe window of "
+          + DedupeWindow.EDGE.toSeconds() + " s (" + DedupeWindow.EDGE.toDays() + " days); set it to at most "
+          + DedupeWindow.EDGE.toSeconds());
     }
     if (inFlightWindow < 1 || outboxCapacity < 1 || maxPayloadBytes < 1024) {
       problems.add("DISPATCH_INFLIGHT_WINDOW and DISPATCH_OUTBOX_CAPACITY must be at least 1, "

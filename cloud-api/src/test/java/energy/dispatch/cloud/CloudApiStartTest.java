@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,21 @@ class CloudApiStartTest {
 
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).contains("\"db\":true", "\"redis\":true", "\"mqtt\":true");
+    }
+  }
+
+  @Test
+  void outside_demo_mode_no_development_token_is_minted() throws Exception {
+    try (CloudApi cloud = CloudApi.start(settings().demoMode(false).build())) {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cloud.httpPort() + "/api/v1/dev/token"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\": \"456\", \"ttl_sec\": 60}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).isEqualTo(404);
+      assertThat(response.body()).contains("development tokens exist only in demo mode").doesNotContain("access");
+      assertThatThrownBy(() -> cloud.mintDevToken("456", Duration.ofMinutes(1)))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("only in demo mode (DISPATCH_DEMO=true)");
     }
   }
 

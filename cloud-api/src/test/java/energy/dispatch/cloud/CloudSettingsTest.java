@@ -3,6 +3,7 @@ package energy.dispatch.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import energy.dispatch.schema.DedupeWindow;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,20 @@ class CloudSettingsTest {
     assertThatThrownBy(() -> CloudSettings.fromEnvironment(Map.of("DISPATCH_HTTP_PORT", "eighty")))
         .hasMessageContaining("DISPATCH_HTTP_PORT='eighty'")
         .hasMessageContaining("DATABASE_URL is not set");
+  }
+
+  @Test
+  void a_maximum_expiry_beyond_the_edges_dedupe_window_is_refused_naming_the_setting_and_the_limit() {
+    long window = DedupeWindow.EDGE.toSeconds();
+
+    assertThatThrownBy(() -> CloudSettings.fromEnvironment(Map.of("DATABASE_URL", "postgresql://u@h/d",
+        "DISPATCH_JWT_SECRET", SECRET, "DISPATCH_MAX_EXPIRY_SEC", Long.toString(window + 1))))
+        .hasMessageContaining("DISPATCH_MAX_EXPIRY_SEC (" + (window + 1) + ")")
+        .hasMessageContaining("dedupe window of " + window + " s")
+        .hasMessageContaining("at most " + window);
+    assertThat(CloudSettings.fromEnvironment(Map.of("DATABASE_URL", "postgresql://u@h/d",
+        "DISPATCH_JWT_SECRET", SECRET, "DISPATCH_MAX_EXPIRY_SEC", Long.toString(window))).maxExpiry())
+        .isEqualTo(DedupeWindow.EDGE);
   }
 
   @Test

@@ -26,6 +26,7 @@ import energy.dispatch.edge.state.EdgeStatus;
 import energy.dispatch.edge.state.StateEvent;
 import energy.dispatch.edge.state.StateReporter;
 import energy.dispatch.schema.CapabilityConfig;
+import energy.dispatch.schema.DedupeWindow;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ final class EdgeRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeRuntime.class);
   /** Finished commands are remembered this long for dedupe: beyond the session expiry and any command expiry. */
-  static final Duration DEDUPE_WINDOW = Duration.ofDays(8);
+  static final Duration DEDUPE_WINDOW = DedupeWindow.EDGE;
   private static final Executor STARTUP = runnable -> {
     Thread thread = new Thread(runnable, "edge-startup");
     thread.setDaemon(true);

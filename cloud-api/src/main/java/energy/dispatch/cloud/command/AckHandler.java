@@ -81,8 +81,8 @@ public final class AckHandler {
   private CompletableFuture<?> record(CommandRecord record, Ack ack, JsonNode json) {
     String actor = "edge:" + record.edgeId();
     CommandStatus target = ack.status().commandStatus();
-    Transition move = Transition.to(record.commandId(), target, actor, ack.status().isResult() ? "result" : null,
-        ack.status().isResult() ? json : null);
+    Transition move = Transition.to(record.commandId(), target, actor,
+        ack.status().isResult() ? "result" : "edge_acknowledged", ack.status().isResult() ? json : null);
     // The edge's ack may overtake the broker's PUBACK: the command was sent, so record that first,
     // and every history reads accepted, (queued,) sent, delivered, ...
     Transition sent = new Transition(record.commandId(), Set.of(CommandStatus.ACCEPTED, CommandStatus.QUEUED),

@@ -117,7 +117,7 @@ public final class CommandStore {
               ON CONFLICT (command_id) DO NOTHING RETURNING command_id, submit_seq),
             audit AS (
               INSERT INTO command_events (command_id, at, status, principal, reason)
-              SELECT command_id, :acceptedAt, 'accepted', :principal, NULL FROM inserted)
+              SELECT command_id, :acceptedAt, 'accepted', :principal, 'checks_passed' FROM inserted)
             SELECT submit_seq FROM inserted""")
         .bind("id", command.commandId()).bind("edgeId", command.edgeId()).bind("principal", record.principal())
         .bind("type", command.commandType().wire()).bind("priority", command.priority().wire())

@@ -205,7 +205,7 @@ public final class Delivery implements AutoCloseable {
     }
     publish(record).whenComplete((ignored, error) -> {
       if (error == null) {
-        transition(record, Transition.to(record.commandId(), CommandStatus.SENT, CLOUD, null, null));
+        transition(record, Transition.to(record.commandId(), CommandStatus.SENT, CLOUD, "published", null));
         return;
       }
       LOG.warn("The broker did not take commandId={} edgeId={}; it waits in the outbox ({})", record.commandId(),

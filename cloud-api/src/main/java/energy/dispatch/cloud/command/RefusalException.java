@@ -20,6 +20,13 @@ public final class RefusalException extends RuntimeException {
     this.retryAfterSec = retryAfterSec;
   }
 
+  /** A refusal whose code and sentence were decided by a rule shared with the edge. */
+  public RefusalException(ErrorDetail error) {
+    super(error.message());
+    this.error = error;
+    this.retryAfterSec = null;
+  }
+
   public RefusalException(ErrorCode code, String message, Throwable cause) {
     super(message, cause);
     this.error = ErrorDetail.of(code, message);

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * One guarded move of a command: from any of {@code from} to {@code to}, by {@code actor}
- * ({@code user:..}, {@code edge:..}, {@code cloud}) for {@code reason}. {@code result} is stored
- * when {@code to} is terminal.
+ * ({@code user:..}, {@code edge:..}, {@code cloud}) for {@code reason}, which every audit event
+ * carries. {@code result} is stored when {@code to} is terminal.
  */
 public record Transition(String commandId, Set<CommandStatus> from, CommandStatus to, String actor, String reason,
     JsonNode result) {
@@ -17,6 +17,7 @@ public record Transition(String commandId, Set<CommandStatus> from, CommandStatu
     Objects.requireNonNull(commandId, "commandId");
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(reason, "reason");
     from = Set.copyOf(from);
   }
 

@@ -15,6 +15,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.cloud.command.EdgeAbsentException;
+import energy.dispatch.cloud.internal.RecordUnavailable;
 import energy.dispatch.cloud.internal.StartupException;
 import energy.dispatch.cloud.internal.StripedExecutor;
 import energy.dispatch.schema.Topics;
@@ -72,6 +73,8 @@ public final class CloudMqtt implements AutoCloseable {
    * subscription has none) and makes the broker hand the queue over at once.
    */
   static final Duration SHARED_QUEUE_POLL = Duration.ofSeconds(1);
+  /** The longest wait between two attempts to record a message the record could not take. */
+  private static final Duration RECORD_RETRY_MAX = Duration.ofSeconds(5);
   private static final List<String> SHARED_FILTERS = List.of(Topics.sharedEdgeFilter("acks"),
       Topics.sharedEdgeFilter("config/request"), SERVICE_REQUESTS_FILTER);
 
@@ -80,6 +83,11 @@ public final class CloudMqtt implements AutoCloseable {
   private final StripedExecutor inbound = new StripedExecutor(4, "dispatch-mqtt-in");
   private final ScheduledExecutorService sharedQueuePoll = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "dispatch-mqtt-shared-poll");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final ScheduledExecutorService recordRetries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "dispatch-mqtt-record-retry");
     thread.setDaemon(true);
     return thread;
   });
@@ -314,22 +322,46 @@ public final class CloudMqtt implements AutoCloseable {
   }
 
   private void handle(Mqtt5Publish publish, String edgeId, Function<InboundHandler, CompletionStage<?>> work) {
-    CompletionStage<?> done;
-    try {
-      done = work.apply(handler);
-    } catch (RuntimeException e) {
-      LOG.error("Handling an MQTT message failed edgeId={} topic={}", edgeId, publish.getTopic(), e);
-      publish.acknowledge();
-      return;
-    }
-    done.whenComplete((ignored, error) -> {
-      if (error != null) {
-        // TODO: an ack whose record write failed is acknowledged anyway (MQTT redelivers only after a
-        //  reconnect); the command then times out instead of recording its result.
-        LOG.error("Recording an MQTT message failed edgeId={} topic={}", edgeId, publish.getTopic(), error);
+    attempt(publish, edgeId, work, 0);
+  }
+
+  /**
+   * Runs the work and acknowledges the message once it is done. A message the record could not take
+   * ({@link RecordUnavailable}) stays unacknowledged and its work runs again after a back-off, for as
+   * long as the node runs: acknowledged, it would be gone, as the broker hands a QoS 1 message again
+   * only on a new connection, and an edge's result would end as a timeout. The client acknowledges in
+   * order of arrival, so later messages stay unacknowledged meanwhile; a node stopped meanwhile leaves
+   * them all to its session. Work that failed otherwise would fail again: it is logged and acknowledged.
+   */
+  private void attempt(Mqtt5Publish publish, String edgeId, Function<InboundHandler, CompletionStage<?>> work,
+      int failures) {
+    run(work).whenComplete((ignored, error) -> {
+      if (error == null) {
+        publish.acknowledge();
+      } else if (!RecordUnavailable.causedBy(error)) {
+        LOG.error("Handling an MQTT message failed edgeId={} topic={}; it is dropped", edgeId, publish.getTopic(),
+            error);
+        publish.acknowledge();
+      } else if (closing.get()) {
+        LOG.warn("An MQTT message left unacknowledged at close edgeId={} topic={}; the broker hands it to the "
+            + "session again", edgeId, publish.getTopic());
+      } else {
+        long delayMillis = Math.min(RECORD_RETRY_MAX.toMillis(), 250L << Math.min(failures, 5));
+        LOG.warn("The record could not take an MQTT message edgeId={} topic={} attempt={}; it stays unacknowledged "
+            + "and is tried again in {} ms ({})", edgeId, publish.getTopic(), failures + 1, delayMillis,
+            rootMessage(error));
+        recordRetries.schedule(() -> inbound.execute(edgeId, () -> attempt(publish, edgeId, work, failures + 1)),
+            delayMillis, TimeUnit.MILLISECONDS);
       }
-      publish.acknowledge();
     });
+  }
+
+  private CompletionStage<?> run(Function<InboundHandler, CompletionStage<?>> work) {
+    try {
+      return work.apply(handler);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private void onConnected() {
@@ -367,6 +399,7 @@ public final class CloudMqtt implements AutoCloseable {
   public void close() {
     closing.set(true);
     sharedQueuePoll.shutdownNow();
+    recordRetries.shutdownNow();
     try {
       if (client.getState().isConnectedOrReconnect()) {
         client.disconnect().get(5, TimeUnit.SECONDS);

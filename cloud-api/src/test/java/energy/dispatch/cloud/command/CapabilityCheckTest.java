@@ -1,13 +1,17 @@
 package energy.dispatch.cloud.command;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import energy.dispatch.schema.CapabilityConfig;
 import energy.dispatch.schema.Command;
+import energy.dispatch.schema.CommandValidator;
+import energy.dispatch.schema.ErrorDetail;
 import energy.dispatch.schema.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -74,6 +78,44 @@ class CapabilityCheckTest {
     } else {
       assertThatThrownBy(() -> CapabilityCheck.check(command, site)).isInstanceOf(RefusalException.class)
           .extracting(e -> ((RefusalException) e).error().code()).isEqualTo(expectedCode);
+    }
+  }
+
+  /** A controller that declares no modes and one with a string parameter: shapes the demo sites lack. */
+  private static final String UNUSUAL_SITE = """
+      {"edge_id": "e", "version": 1,
+       "devices": [{"device_id": "bms", "host": "127.0.0.1", "port": 502, "unit_id": 1, "channels": []}],
+       "controllers": [
+         {"name": "balancing", "kind": "balancing"},
+         {"name": "peak_shaving", "kind": "peak_shaving", "modes": ["off", "on"],
+          "parameters": {"PeakLimit": {"value": 50000, "unit": "W", "min": 0, "max": 1000000},
+                         "Strategy": {"value": "flat"}}}]}""";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "{'command_id':'m','command_type':'mode_change','target':{'edge_id':'e','controller':'balancing'},'value':'on'}|unknown_mode",
+      "{'command_id':'m','command_type':'mode_change','target':{'edge_id':'e','controller':'peak_shaving'},'value':'on'}|",
+      "{'command_id':'o','command_type':'config_override','target':{'edge_id':'e','controller':'peak_shaving','parameter':'PeakLimit'},'value':'abc','duration_sec':60}|out_of_range",
+      "{'command_id':'o','command_type':'config_override','target':{'edge_id':'e','controller':'peak_shaving','parameter':'Strategy'},'value':5,'duration_sec':60}|out_of_range",
+      "{'command_id':'o','command_type':'config_override','target':{'edge_id':'e','controller':'peak_shaving','parameter':'Strategy'},'value':'steep','duration_sec':60}|"})
+  void commands_the_edge_would_reject_are_refused_by_the_cloud_too(String json, String expectedCode)
+      throws Exception {
+    CapabilityConfig unusual = CapabilityConfig.parse(Json.mapper().readTree(UNUSUAL_SITE));
+    Command command = command(json);
+
+    Optional<String> edgeVerdict = new CommandValidator().validate(command, unusual).map(ErrorDetail::code);
+    Optional<String> cloudVerdict = refusalCode(() -> CapabilityCheck.check(command, unusual));
+
+    assertThat(cloudVerdict).isEqualTo(Optional.ofNullable(expectedCode)).isEqualTo(edgeVerdict);
+  }
+
+  private static Optional<String> refusalCode(Runnable check) {
+    try {
+      check.run();
+      return Optional.empty();
+    } catch (RefusalException e) {
+      assertThat(e.getMessage()).isNotBlank();
+      return Optional.of(e.error().code());
     }
   }
 }

@@ -15,6 +15,7 @@ import energy.dispatch.cloud.support.TestEdge;
 import energy.dispatch.cloud.support.TestSocket;
 import java.time.Duration;
 import java.util.List;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +61,22 @@ class DeliveryTest {
     assertThat(socket.statusesOf("while_away")).containsExactly("accepted", "queued", "sent", "delivered", "executed");
     assertThat(fixture.auditedStatuses("while_away"))
         .containsExactly("accepted", "queued", "sent", "delivered", "executed");
+  }
+
+  @Test
+  void every_audited_transition_says_why_it_happened() {
+    TestSocket socket = start();
+    socket.send(seedCommand("with_reasons"));
+    socket.awaitStatus("with_reasons", "queued");
+    fixture.connectEdge(EDGE, TestEdge.Answer.EXECUTE);
+
+    socket.awaitStatus("with_reasons", "executed");
+
+    List<String> reasons = fixture.database().withHandle(h -> h.createQuery(
+            "SELECT status || ': ' || coalesce(reason, '') FROM command_events WHERE command_id = :id ORDER BY at, event_seq")
+        .bind("id", "with_reasons").mapTo(String.class).list());
+    assertThat(reasons).containsExactly("accepted: checks_passed", "queued: edge_not_ready", "sent: published",
+        "delivered: edge_acknowledged", "executed: result");
   }
 
   @Test
@@ -330,5 +347,39 @@ class DeliveryTest {
         {"command_id": "%s", "command_type": "mode_change", "priority": "%s",
          "target": {"edge_id": "%s", "controller": "peak_shaving"}, "value": "on"}
         """.formatted(id, priority, EDGE);
+  }
+
+  /**
+   * PostgreSQL refusing every audit row with "the database system is starting up" (SQLSTATE 57P03)
+   * stands in for a restart of the record: the suite's shared server cannot be stopped.
+   */
+  @Test
+  void an_ack_the_record_could_not_take_is_recorded_once_the_record_is_back() {
+    fixture = CloudFixture.start(broker, settings -> settings.deliveryTimeout(Duration.ofMinutes(2)));
+    TestSocket socket = fixture.socket(OPERATOR);
+    TestEdge edge = fixture.connectEdge(EDGE, TestEdge.Answer.SILENT);
+    socket.send(seedCommand("while_record_away"));
+    socket.awaitStatus("while_record_away", "sent");
+    Jdbi record = fixture.database();
+
+    record.useHandle(h -> h.execute("""
+        CREATE FUNCTION refuse_while_starting() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the database system is starting up' USING ERRCODE = '57P03'; END $$;
+        CREATE TRIGGER record_away BEFORE INSERT ON command_events
+          FOR EACH ROW EXECUTE FUNCTION refuse_while_starting();"""));
+    edge.ack("while_record_away", "delivered").join();
+    edge.ack("while_record_away", "executed").join();
+    await("the command stays sent while the record refuses").during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5)).until(() -> recordedStatus(record, "while_record_away"), "sent"::equals);
+    record.useHandle(h -> h.execute("DROP TRIGGER record_away ON command_events"));
+
+    socket.awaitStatus("while_record_away", "executed");
+    assertThat(recordedStatus(record, "while_record_away")).isEqualTo("executed");
+    assertThat(fixture.auditedStatuses("while_record_away")).endsWith("executed");
+  }
+
+  private static String recordedStatus(Jdbi record, String commandId) {
+    return record.withHandle(h -> h.createQuery("SELECT status FROM commands WHERE command_id = :id")
+        .bind("id", commandId).mapTo(String.class).one());
   }
 }

@@ -160,6 +160,32 @@ class SocketAuthenticationTest {
   }
 
   @Test
+  void a_renewal_by_the_same_user_keeps_the_socket_open_past_the_first_expiry_and_it_closes_at_the_new_one() {
+    TestSocket socket = fixture.track(TestSocket.authenticated(fixture.cloud().webSocketUrl(),
+        fixture.cloud().mintDevToken(OPERATOR, Duration.ofSeconds(3))));
+    Instant firstExpiry = expiresAt(socket.await(m -> m.path("type").asText().equals("auth_ok")));
+
+    socket.send(auth(fixture.cloud().mintDevToken(OPERATOR, Duration.ofSeconds(10))));
+    Instant renewedExpiry = expiresAt(socket.await(m -> m.path("type").asText().equals("auth_ok")
+        && !expiresAt(m).equals(firstExpiry)));
+    Duration pastFirstExpiry = Duration.between(Instant.now(), firstExpiry.plusSeconds(1));
+    await("open past the first token's expiry").during(pastFirstExpiry).atMost(pastFirstExpiry.plusSeconds(1))
+        .until(socket::isOpen);
+    socket.send(seedCommand("after_first_expiry"));
+    socket.awaitStatus("after_first_expiry", "executed");
+    String reason = socket.closed().orTimeout(15, TimeUnit.SECONDS).join();
+    Instant closedAt = Instant.now();
+
+    assertThat(renewedExpiry).isAfter(firstExpiry.plusSeconds(1));
+    assertThat(reason).contains("token expired");
+    assertThat(closedAt).isBetween(renewedExpiry, renewedExpiry.plusSeconds(2));
+  }
+
+  private static Instant expiresAt(JsonNode authOk) {
+    return Instant.parse(authOk.path("expires_at").asText());
+  }
+
+  @Test
   void a_revoked_grant_stops_the_next_command_on_an_open_socket() {
     fixture.cloud().grant("user:321", EDGE, true, true);
     TestSocket socket = fixture.socket("321");

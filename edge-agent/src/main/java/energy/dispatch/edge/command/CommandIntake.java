@@ -8,6 +8,7 @@ import energy.dispatch.schema.Ack;
 import energy.dispatch.schema.AckStatus;
 import energy.dispatch.schema.CapabilityConfig;
 import energy.dispatch.schema.Command;
+import energy.dispatch.schema.CommandValidator;
 import energy.dispatch.schema.ErrorCode;
 import energy.dispatch.schema.ErrorDetail;
 import energy.dispatch.schema.Json;

@@ -2,7 +2,6 @@ package energy.dispatch.edge.cycle;
 
 import energy.dispatch.edge.command.CommandLedger;
 import energy.dispatch.edge.command.CommandQueue;
-import energy.dispatch.edge.command.CommandValidator;
 import energy.dispatch.edge.command.MonotonicClock;
 import energy.dispatch.edge.command.QueuedCommand;
 import energy.dispatch.edge.control.Limited;
@@ -16,6 +15,7 @@ import energy.dispatch.edge.state.StateEvents;
 import energy.dispatch.schema.Ack;
 import energy.dispatch.schema.AckStatus;
 import energy.dispatch.schema.CommandType;
+import energy.dispatch.schema.CommandValidator;
 import energy.dispatch.schema.ErrorCode;
 import energy.dispatch.schema.ErrorDetail;
 import java.time.Clock;

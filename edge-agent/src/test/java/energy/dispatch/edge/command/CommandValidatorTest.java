@@ -8,6 +8,7 @@ import energy.dispatch.edge.testing.EdgeHarness;
 import energy.dispatch.edge.testing.FakeClock;
 import energy.dispatch.schema.CapabilityConfig;
 import energy.dispatch.schema.Command;
+import energy.dispatch.schema.CommandValidator;
 import energy.dispatch.schema.ErrorDetail;
 import energy.dispatch.schema.Json;
 import java.util.Optional;

@@ -25,8 +25,8 @@ import java.util.Set;
  * Reads the cloud's record of commands straight from PostgreSQL (tables {@code commands} and
  * {@code command_events}) and checks the invariants every fault test asserts for every command:
  * exactly one terminal state, and an audit that is complete (starts with {@code accepted}, moves
- * only forward through the lifecycle of DESIGN.md section 3, each event with principal and time,
- * a late result only beside a timeout). Thread-safe.
+ * only forward through the lifecycle of DESIGN.md section 3, each event with principal, time and
+ * reason, a late result only beside a timeout). Thread-safe.
  */
 final class CommandAudit {
 
@@ -107,6 +107,7 @@ final class CommandAudit {
     events.forEach(event -> {
       assertThat(event.principal()).as("principal of %s in %s", event, record).isNotBlank();
       assertThat(event.at()).as("time of %s in %s", event, record).isNotNull();
+      assertThat(event.reason()).as("reason of %s in %s", event, record).isNotBlank();
     });
     List<Event> transitions = events.stream().filter(event -> !event.lateResult()).toList();
     List<Event> terminal = transitions.stream().filter(event -> TERMINAL.contains(event.status())).toList();

@@ -1,23 +1,19 @@
-package energy.dispatch.edge.command;
+package energy.dispatch.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import energy.dispatch.schema.CapabilityConfig;
 import energy.dispatch.schema.CapabilityConfig.Channel;
 import energy.dispatch.schema.CapabilityConfig.Controller;
 import energy.dispatch.schema.CapabilityConfig.Parameter;
-import energy.dispatch.schema.Command;
-import energy.dispatch.schema.CommandType;
-import energy.dispatch.schema.ErrorCode;
-import energy.dispatch.schema.ErrorDetail;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks a command against the edge's capability config, one small rule per check, in an order
- * where each rule may rely on the ones before it. The first failing rule names the reason.
- * Stateless and thread-safe.
+ * Checks a command against an edge's capability config, one small rule per check, in an order
+ * where each rule may rely on the ones before it. The first failing rule names the reason. The
+ * edge rejects with it and the cloud refuses with it before the command travels, so both judge a
+ * command alike on the same config. Stateless and thread-safe.
  */
 public final class CommandValidator {
 
@@ -87,9 +83,12 @@ public final class CommandValidator {
   static Optional<ErrorDetail> modeDeclared(Command command, CapabilityConfig config) {
     Controller controller = controller(command, config);
     String mode = command.value().asText();
-    return controller.modes().contains(mode) ? Optional.empty()
-        : fail(ErrorCode.UNKNOWN_MODE, "controller '" + controller.name() + "' has no mode '" + mode
-            + "'; it declares " + controller.modes());
+    if (controller.modes().contains(mode)) {
+      return Optional.empty();
+    }
+    String declared = controller.modes().isEmpty() ? "it declares no modes" : "it declares " + controller.modes();
+    return fail(ErrorCode.UNKNOWN_MODE, "controller '" + controller.name() + "' has no mode '" + mode + "'; "
+        + declared);
   }
 
   static Optional<ErrorDetail> parameterExists(Command command, CapabilityConfig config) {
@@ -104,7 +103,8 @@ public final class CommandValidator {
     Parameter parameter = parameter(command, config);
     if (!parameter.value().isNumber()) {
       return command.value().isTextual() ? Optional.empty()
-          : fail(ErrorCode.OUT_OF_RANGE, "parameter '" + command.target().parameter() + "' takes a string");
+          : fail(ErrorCode.OUT_OF_RANGE, "parameter '" + command.target().controller() + "/"
+              + command.target().parameter() + "' takes a string, not " + command.value());
     }
     return withinLimits(command.value(), parameter.min(), parameter.max(), parameter.unit(),
         "parameter '" + command.target().controller() + "/" + command.target().parameter() + "'");
@@ -121,8 +121,9 @@ public final class CommandValidator {
     }
     double number = value.asDouble();
     if ((min != null && number < min) || (max != null && number > max)) {
-      return fail(ErrorCode.OUT_OF_RANGE, value + " " + (unit == null ? "" : unit + " ").trim()
-          + " is outside the range of " + what + ": " + bound(min) + " to " + bound(max));
+      String suffix = unit == null ? "" : " " + unit;
+      return fail(ErrorCode.OUT_OF_RANGE, value + suffix + " is outside the range of " + what + ": " + bound(min)
+          + " to " + bound(max) + suffix);
     }
     return Optional.empty();
   }
@@ -136,7 +137,10 @@ public final class CommandValidator {
   }
 
   private static String bound(Double bound) {
-    return bound == null ? "unbounded" : String.valueOf(bound);
+    if (bound == null) {
+      return "unbounded";
+    }
+    return bound == Math.rint(bound) ? Long.toString(bound.longValue()) : bound.toString();
   }
 
   private static Optional<Channel> channel(Command command, CapabilityConfig config) {
