@@ -85,7 +85,16 @@ class ModbusDeviceGatewayTest {
 
     assertThat(applied).isEqualTo(-1200);
     assertThat(simulator.model().reactiveSetpointVar()).isEqualTo(-1200);
-    assertThat(simulator.writeCount(1, 9)).isEqualTo(1);
+    assertThat(simulator.writeFunctionCodes(1, 9)).as("write single register").containsExactly(6);
+  }
+
+  @Test
+  void function_code_16_channel_writes_multiple_registers() throws DeviceException {
+    double applied = gateway.write("bms_main", "SetActivePower", 1_000);
+
+    assertThat(applied).isEqualTo(1_000);
+    assertThat(simulator.writeFunctionCodes(1, 0)).as("write multiple registers").containsExactly(16);
+    assertThat(simulator.writeFunctionCodes(1, 1)).containsExactly(16);
   }
 
   @Test
