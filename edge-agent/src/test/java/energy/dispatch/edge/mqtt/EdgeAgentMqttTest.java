@@ -323,6 +323,48 @@ class EdgeAgentMqttTest {
   }
 
   @Test
+  void a_device_that_drops_is_reported_unreachable_then_reachable_with_one_event_per_change() throws Exception {
+    EdgeAgent agent = EdgeAgent.start(settings(broker.port(), Duration.ofSeconds(1)));
+    closeables.add(agent);
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState()
+        .map(state -> SITE_DEVICES.stream().allMatch(id -> reachable(state, id))).orElse(false));
+
+    simulator.stop();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState()
+        .map(state -> SITE_DEVICES.stream().noneMatch(id -> reachable(state, id))).orElse(false));
+    assertThat(agent.status().devices().get("bms_main").reason()).contains("127.0.0.1:" + simulator.port());
+    List<JsonNode> dropped = await().atMost(Duration.ofSeconds(10))
+        .until(() -> cloud.events("device_unreachable"), events -> events.size() == SITE_DEVICES.size());
+    assertThat(dropped).extracting(state -> state.path("event").path("device_id").asText())
+        .containsExactlyInAnyOrderElementsOf(SITE_DEVICES);
+    assertThat(dropped).allSatisfy(state -> {
+      String deviceId = state.path("event").path("device_id").asText();
+      assertThat(state.path("event").path("reason").asText()).contains(deviceId, "127.0.0.1:" + simulator.port());
+      assertThat(reachable(state, deviceId)).as("the event's own state shows the change").isFalse();
+    });
+
+    simulator.start();
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> cloud.lastState()
+        .map(state -> SITE_DEVICES.stream().allMatch(id -> reachable(state, id))).orElse(false));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+        .until(() -> cloud.events("device_reachable").size() == SITE_DEVICES.size());
+    assertThat(cloud.events("device_reachable")).extracting(state -> state.path("event").path("device_id").asText())
+        .containsExactlyInAnyOrderElementsOf(SITE_DEVICES);
+    assertThat(cloud.events("device_unreachable")).as("once per outage, not once per cycle").hasSize(SITE_DEVICES.size());
+    for (JsonNode state : cloud.states) {
+      assertThat(SchemaValidator.instance().violations(SchemaValidator.Schema.EDGE_STATE, state)).isEmpty();
+    }
+  }
+
+  private static final List<String> SITE_DEVICES = List.of("bms_main", "grid_meter", "pv_inverter", "site_load");
+
+  private static boolean reachable(JsonNode state, String deviceId) {
+    return state.path("devices").path(deviceId).path("reachable").asBoolean(false);
+  }
+
+  @Test
   void an_event_raised_while_the_broker_is_down_reaches_the_cloud_once_after_it_is_back_and_the_agent_restarted() throws Exception {
     cloud.close();
     cloud = CloudTestClient.persistent(broker.port(), CLOUD_SECRET, edgeId);

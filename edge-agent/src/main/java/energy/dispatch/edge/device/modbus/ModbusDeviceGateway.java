@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -128,9 +129,10 @@ public final class ModbusDeviceGateway implements DeviceGateway {
   }
 
   @Override
-  public boolean reachable(String deviceId) {
+  public Optional<String> unreachableReason(String deviceId) {
     ModbusDevice device = devices.get(deviceId);
-    return device != null && device.reachable();
+    return device == null ? Optional.of("no device " + deviceId + " in the capability config")
+        : device.unreachableReason();
   }
 
   @Override

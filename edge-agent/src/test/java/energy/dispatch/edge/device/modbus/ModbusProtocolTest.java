@@ -39,7 +39,7 @@ class ModbusProtocolTest {
             assertThat(e.error().code()).isEqualTo("device_unreachable");
             assertThat(e.getMessage()).contains("answered out of turn").contains("transaction");
           });
-      assertThat(gateway.reachable("meter")).isFalse();
+      assertThat(gateway.unreachableReason("meter")).isPresent();
     }
   }
 
