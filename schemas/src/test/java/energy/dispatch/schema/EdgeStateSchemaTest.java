@@ -36,6 +36,35 @@ class EdgeStateSchemaTest {
   }
 
   @Test
+  void the_example_is_valid() throws IOException {
+    assertThat(violationsOf(example())).isEmpty();
+  }
+
+  @Test
+  void an_unreachable_device_without_a_reason_is_refused() throws IOException {
+    ObjectNode state = example();
+    ((ObjectNode) state.get("devices").get("grid_meter")).remove("reason");
+
+    assertThat(violationsOf(state)).isNotEmpty();
+  }
+
+  @Test
+  void a_reachable_device_with_a_reason_is_refused() throws IOException {
+    ObjectNode state = example();
+    ((ObjectNode) state.get("devices").get("bms_main")).put("reason", "stale");
+
+    assertThat(violationsOf(state)).isNotEmpty();
+  }
+
+  @Test
+  void a_device_without_its_since_is_refused() throws IOException {
+    ObjectNode state = example();
+    ((ObjectNode) state.get("devices").get("bms_main")).remove("since");
+
+    assertThat(violationsOf(state)).anySatisfy(message -> assertThat(message).contains("since"));
+  }
+
+  @Test
   void the_offline_last_will_needs_no_cycle_figures() {
     ObjectNode offline = Json.mapper().createObjectNode().put("edge_id", "site1_edge_prod").put("online", false);
 

@@ -9,12 +9,13 @@ import com.ghgande.j2mod.modbus.msg.WriteSingleRegisterRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For fault tests it can drop off the network and return on the same port ({@link #stop()},
  * {@link #start()}), answer late ({@link #setResponseDelay}), refuse the next write with a Modbus
- * exception ({@link #failNextWrite}), and count the writes each register received.
+ * exception ({@link #failNextWrite}), and record the function code of every write each register
+ * received ({@link #writeFunctionCodes}), so a test can tell a single-register write from a
+ * multiple-register one.
  *
  * <p>Thread-safe. Physics keeps running while the server is stopped; {@link #close()} ends both.
  */
@@ -42,7 +45,8 @@ public final class SiteSimulator implements AutoCloseable {
   private final ProcessImageListener images = new ProcessImageListener(registers::image);
   private final ModbusTcpServer server;
   private final ScheduledExecutorService ticker;
-  private final Map<Long, AtomicInteger> writeCounts = new ConcurrentHashMap<>();
+  /** Guarded by {@code registers}, like the writes it records. */
+  private final Map<Long, List<Integer>> writeFunctionCodes = new HashMap<>();
   private final AtomicReference<Integer> nextWriteFailure = new AtomicReference<>();
   private final AtomicLong requests = new AtomicLong();
   private volatile Duration responseDelay = Duration.ZERO;
@@ -107,8 +111,17 @@ public final class SiteSimulator implements AutoCloseable {
 
   /** How many accepted writes (function code 6 or 16) covered this register; refused writes do not count. */
   public int writeCount(int unitId, int register) {
-    AtomicInteger count = writeCounts.get(key(unitId, register));
-    return count == null ? 0 : count.get();
+    return writeFunctionCodes(unitId, register).size();
+  }
+
+  /**
+   * The Modbus function code (6 or 16) of each accepted write that covered this register, oldest
+   * first; refused writes are not recorded.
+   */
+  public List<Integer> writeFunctionCodes(int unitId, int register) {
+    synchronized (registers) {
+      return List.copyOf(writeFunctionCodes.getOrDefault(key(unitId, register), List.of()));
+    }
   }
 
   /** How many Modbus requests it has answered since it started, of any kind and unit. */
@@ -176,7 +189,7 @@ public final class SiteSimulator implements AutoCloseable {
     registers.applyWrite(unitId, write.first(), write.count(), model);
     registers.publish(model);
     for (int register = write.first(); register < write.first() + write.count(); register++) {
-      writeCounts.computeIfAbsent(key(unitId, register), k -> new AtomicInteger()).incrementAndGet();
+      writeFunctionCodes.computeIfAbsent(key(unitId, register), k -> new ArrayList<>()).add(write.functionCode());
     }
   }
 
@@ -203,13 +216,13 @@ public final class SiteSimulator implements AutoCloseable {
   }
 
   /** The registers a write request covers. */
-  private record WriteRange(int first, int count) {
+  private record WriteRange(int first, int count, int functionCode) {
     static WriteRange of(ModbusRequest request) {
       if (request instanceof WriteSingleRegisterRequest single) {
-        return new WriteRange(single.getReference(), 1);
+        return new WriteRange(single.getReference(), 1, single.getFunctionCode());
       }
       if (request instanceof WriteMultipleRegistersRequest multiple) {
-        return new WriteRange(multiple.getReference(), multiple.getWordCount());
+        return new WriteRange(multiple.getReference(), multiple.getWordCount(), multiple.getFunctionCode());
       }
       return null;
     }

@@ -101,12 +101,12 @@ class SiteSimulatorTest {
   }
 
   @Test
-  void counts_accepted_writes_per_register() throws Exception {
+  void records_the_function_code_of_accepted_writes_per_register() throws Exception {
     write(BATTERY, 0, 0, 1000);
     write(BATTERY, 0, 0, 2000);
 
     assertThat(simulator.writeCount(BATTERY, 0)).isEqualTo(2);
-    assertThat(simulator.writeCount(BATTERY, 1)).isEqualTo(2);
+    assertThat(simulator.writeFunctionCodes(BATTERY, 1)).containsExactly(16, 16);
     assertThat(simulator.writeCount(BATTERY, 2)).isZero();
     assertThat(simulator.requestCount()).isEqualTo(2);
   }
@@ -116,7 +116,7 @@ class SiteSimulatorTest {
     master.writeSingleRegister(BATTERY, 9, new SimpleRegister(0x10000 - 1200));
 
     assertThat(simulator.model().reactiveSetpointVar()).isEqualTo(-1200);
-    assertThat(simulator.writeCount(BATTERY, 9)).isEqualTo(1);
+    assertThat(simulator.writeFunctionCodes(BATTERY, 9)).containsExactly(6);
   }
 
   @Test

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Events an edge reports (an override that reverted, a hold that ended) become audit rows, once each. */
+/**
+ * Events an edge reports (an override that reverted, a hold that ended, a device that stopped
+ * answering) become audit rows, once each.
+ */
 class EdgeEventsTest {
 
   private static final Duration RECORDED = Duration.ofSeconds(15);
@@ -65,6 +68,20 @@ class EdgeEventsTest {
     assertThat(revert.path("detail").path("restored").asInt()).isEqualTo(10);
     assertThat(revert.path("raised_at").asText()).isNotEmpty();
     assertThat(rows("ev-revert-1")).isEqualTo(1);
+  }
+
+  @Test
+  void a_device_that_stopped_and_started_answering_is_recorded_with_its_device_and_reason() {
+    edge.reportEvent(event("ev-down", "device_unreachable").put("device_id", "bms_main")
+        .put("reason", "device bms_main at 10.0.0.11:502 is not connected")).join();
+    edge.reportEvent(event("ev-up", "device_reachable").put("device_id", "bms_main")
+        .put("unreachable_since", "2026-02-15T14:29:40Z")).join();
+
+    JsonNode events = await().atMost(RECORDED).until(() -> events(EDGE), found -> found.size() == 2);
+    assertThat(events).extracting(e -> e.path("type").asText())
+        .containsExactlyInAnyOrder("device_unreachable", "device_reachable");
+    assertThat(events).filteredOn(e -> e.path("type").asText().equals("device_unreachable")).singleElement()
+        .satisfies(down -> assertThat(down.path("detail").path("reason").asText()).contains("10.0.0.11:502"));
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -61,6 +62,9 @@ public final class CoreCycle {
   private final Map<String, Double> outputs = new LinkedHashMap<>();
   private final CommandValidator validator = new CommandValidator();
   private final CycleStats stats = new CycleStats();
+  private final DeviceWatch deviceWatch = new DeviceWatch();
+  /** Devices that stopped or started answering in this cycle's read, reported with the cycle's state. */
+  private List<StateEvent> reachabilityChanges = List.of();
   private volatile EdgeStatus status;
 
   public CoreCycle(
@@ -173,11 +177,17 @@ public final class CoreCycle {
   // --- phase 1: read inputs
 
   private void readInputs() {
+    DeviceGateway devices = gateway.get();
     try {
-      site.newInputs(gateway.get().readAll());
+      site.newInputs(devices.readAll());
     } catch (RuntimeException e) {
       LOG.error("Reading inputs failed; this cycle runs without inputs", e);
       site.newInputs(Map.of());
+    }
+    try {
+      reachabilityChanges = deviceWatch.observe(site.config(), devices, clock.instant());
+    } catch (RuntimeException e) {
+      LOG.error("Checking which devices answer failed; the reported reachability is from an earlier cycle", e);
     }
   }
 
@@ -289,11 +299,14 @@ public final class CoreCycle {
     stats.record(lateNanos, monotonic.nanos() - startNanos,
         TimeUnit.MILLISECONDS.toNanos(site.config().cyclePeriodMs()));
     status = buildStatus();
+    // after the status: each event carries the state that shows the change it reports
+    reachabilityChanges.forEach(events::report);
+    reachabilityChanges = List.of();
   }
 
   private EdgeStatus buildStatus() {
     return new EdgeStatus(site.config().version(), site.controllers().describe(), site.holds().all(),
         site.controllers().overrides(), queue.depth(), stats.lastCycleMillis(), stats.overruns(), stats.cycles(),
-        stats.lateness());
+        stats.lateness(), deviceWatch.current());
   }
 }

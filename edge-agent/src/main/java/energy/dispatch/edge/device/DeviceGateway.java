@@ -1,6 +1,7 @@
 package energy.dispatch.edge.device;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The edge's access to the site's devices, in engineering units and the project's sign
@@ -30,8 +31,8 @@ public interface DeviceGateway extends AutoCloseable {
    */
   double write(String deviceId, String channel, double value) throws DeviceException;
 
-  /** Whether the device answered its last request. */
-  boolean reachable(String deviceId);
+  /** Why the device is unreachable: empty while it answered its last request (an exception is an answer). */
+  Optional<String> unreachableReason(String deviceId);
 
   @Override
   void close();

@@ -18,10 +18,12 @@ public record EdgeStatus(
     double lastCycleMs,
     long cycleOverruns,
     long cycles,
-    CycleLateness cycleStartLateness) {
+    CycleLateness cycleStartLateness,
+    Map<String, DeviceReachability> devices) {
 
   public EdgeStatus {
     controllers = Map.copyOf(controllers);
+    devices = Map.copyOf(devices);
     holds = List.copyOf(holds);
     overrides = List.copyOf(overrides);
   }

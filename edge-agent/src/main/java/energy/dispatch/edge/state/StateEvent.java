@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * Something the cloud must hear about that no ack carries: a hold ended, an override reverted, a
- * config applied, a restart announced. Published on the state topic and audited by the cloud.
+ * config applied, a restart announced, a device that stopped or started answering again. Published on the state topic and audited by the cloud.
  */
 public record StateEvent(String type, Map<String, Object> details) {
 
@@ -15,6 +15,8 @@ public record StateEvent(String type, Map<String, Object> details) {
   public static final String CONFIG_APPLIED = "config_applied";
   public static final String CONFIG_REFUSED = "config_refused";
   public static final String RESTARTING = "restarting";
+  public static final String DEVICE_UNREACHABLE = "device_unreachable";
+  public static final String DEVICE_REACHABLE = "device_reachable";
 
   public StateEvent {
     details = Map.copyOf(details);

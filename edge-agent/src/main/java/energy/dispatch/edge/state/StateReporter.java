@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -108,6 +109,7 @@ public final class StateReporter implements StateEvents {
     message.put("cycle_overruns", current.cycleOverruns());
     message.put("cycles", current.cycles());
     message.put("cycle_start_lateness_ms", lateness(current.cycleStartLateness()));
+    message.put("devices", new TreeMap<>(current.devices()));
     if (event != null) {
       message.put("event", event);
     }

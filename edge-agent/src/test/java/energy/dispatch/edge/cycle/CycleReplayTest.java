@@ -312,6 +312,36 @@ class CycleReplayTest {
   }
 
   @Test
+  void a_device_down_at_start_is_reported_unreachable_once_and_reachable_once_it_answers() {
+    start(site(200_000, 50, 40_000, 0));
+    edge.gateway.batteryUnreachable(true);
+    stepSeconds(5);
+
+    assertThat(edge.events(StateEvent.DEVICE_UNREACHABLE)).singleElement()
+        .satisfies(event -> assertThat(event.details()).containsEntry("device_id", "bms_main")
+            .containsEntry("reason", "bms_main does not answer"));
+    assertThat(edge.cycle.status().devices().get("bms_main").reachable()).isFalse();
+    assertThat(edge.cycle.status().devices().get("bms_main").since()).isEqualTo("2026-02-15T14:30:01Z");
+    assertThat(edge.cycle.status().devices().get("grid_meter").reachable()).isTrue();
+
+    edge.gateway.batteryUnreachable(false);
+    stepSeconds(5);
+
+    assertThat(edge.events(StateEvent.DEVICE_REACHABLE)).singleElement()
+        .satisfies(event -> assertThat(event.details()).containsEntry("device_id", "bms_main")
+            .containsEntry("unreachable_since", "2026-02-15T14:30:01Z"));
+    assertThat(edge.events(StateEvent.DEVICE_UNREACHABLE)).hasSize(1);
+    assertThat(edge.cycle.status().devices().get("bms_main").reachable()).isTrue();
+    assertThat(edge.cycle.status().devices().get("bms_main").reason()).isNull();
+  }
+
+  private void stepSeconds(int seconds) {
+    for (int i = 0; i < seconds; i++) {
+      edge.step();
+    }
+  }
+
+  @Test
   void a_config_override_reverts_by_itself_and_the_revert_is_reported() {
     SiteModel model = site(20_000, 12, 70_000, 0);
     start(model);

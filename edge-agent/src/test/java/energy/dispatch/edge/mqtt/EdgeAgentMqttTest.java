@@ -13,6 +13,7 @@ import energy.dispatch.edge.EdgeSettings;
 import energy.dispatch.edge.journal.Journal;
 import energy.dispatch.edge.journal.JournalException;
 import energy.dispatch.edge.testing.CloudTestClient;
+import energy.dispatch.edge.testing.Commands;
 import energy.dispatch.edge.testing.EdgeHarness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -320,6 +321,110 @@ class EdgeAgentMqttTest {
     // A cycle on an idle 1 s schedule starts within a second of its time, or the measure is wrong.
     assertThat(lateness.path("max").asDouble()).isBetween(0.0, 1_000.0);
     assertThat(SchemaValidator.instance().violations(SchemaValidator.Schema.EDGE_STATE, state)).isEmpty();
+  }
+
+  /**
+   * The site model here holds load and PV constant and its power registers count whole watts, so
+   * once the controller's write has landed the grid power is exact but for a register step: 1 W.
+   * A wider band would let a controller that lags or oscillates by a cycle pass.
+   */
+  private static final double SETTLED_WATTS = 1;
+
+  @Test
+  void peak_shaving_over_modbus_holds_grid_import_at_the_limit_until_soc_reaches_min_soc() throws Exception {
+    // 5 kWh at 11.5 %: discharging 20 kW (0.11 % a second) takes it to the config's MinSoc of 10 % in 13 s
+    SiteModel site = siteWith(new SiteModel(5_000, 100_000, 100_000, 11.5));
+    site.setLoadWatts(70_000);
+    site.setPvWatts(0);
+    startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+
+    cloud.sendCommand(new Commands(Clock.systemUTC(), edgeId).modeChange("ps-on", "peak_shaving", "on"));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> isNear(site.gridPowerWatts(), 50_000));
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .until(() -> site.socPercent() > 10.0 && isNear(site.gridPowerWatts(), 50_000));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("ps-on").isPresent());
+    assertThat(cloud.resultFor("ps-on").orElseThrow().status()).isEqualTo(AckStatus.EXECUTED);
+    await().atMost(Duration.ofSeconds(30)).until(() -> site.batteryPowerWatts() == 0);
+    // the guard reads SoC in 0.1 % steps once a 1 s cycle; a cycle or two late on a busy machine still stops above 9.7 %
+    assertThat(site.socPercent()).as("stopped at MinSoc").isBetween(9.7, 10.05);
+    assertThat(site.gridPowerWatts()).isEqualTo(70_000);
+  }
+
+  @Test
+  void balancing_over_modbus_drives_grid_power_to_zero_and_follows_the_load() throws Exception {
+    SiteModel site = simulator.model();
+    startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState().isPresent());
+    assertThat(site.gridPowerWatts()).as("the demo site imports while the battery idles").isEqualTo(25_000);
+
+    cloud.sendCommand(new Commands(Clock.systemUTC(), edgeId).scheduler("bal-start", "balancing", "start"));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> isNear(site.gridPowerWatts(), 0));
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> isNear(site.gridPowerWatts(), 0));
+    assertThat(site.batteryPowerWatts()).isEqualTo(-25_000);
+
+    site.setLoadWatts(5_000);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> isNear(site.gridPowerWatts(), 0));
+    assertThat(site.batteryPowerWatts()).as("the 10 kW of PV beyond the load now charges the battery")
+        .isEqualTo(10_000);
+  }
+
+  private static boolean isNear(double watts, double target) {
+    return Math.abs(watts - target) <= SETTLED_WATTS;
+  }
+
+  /** Replaces the demo site by one with this model, and points the config at it; before the agent starts. */
+  private SiteModel siteWith(SiteModel model) throws Exception {
+    simulator.close();
+    simulator = SiteSimulator.start(0, model);
+    closeables.add(simulator);
+    configPath = writeConfig(1);
+    return model;
+  }
+
+  @Test
+  void a_device_that_drops_is_reported_unreachable_then_reachable_with_one_event_per_change() throws Exception {
+    EdgeAgent agent = EdgeAgent.start(settings(broker.port(), Duration.ofSeconds(1)));
+    closeables.add(agent);
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState()
+        .map(state -> SITE_DEVICES.stream().allMatch(id -> reachable(state, id))).orElse(false));
+
+    simulator.stop();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.lastState()
+        .map(state -> SITE_DEVICES.stream().noneMatch(id -> reachable(state, id))).orElse(false));
+    assertThat(agent.status().devices().get("bms_main").reason()).contains("127.0.0.1:" + simulator.port());
+    List<JsonNode> dropped = await().atMost(Duration.ofSeconds(10))
+        .until(() -> cloud.events("device_unreachable"), events -> events.size() == SITE_DEVICES.size());
+    assertThat(dropped).extracting(state -> state.path("event").path("device_id").asText())
+        .containsExactlyInAnyOrderElementsOf(SITE_DEVICES);
+    assertThat(dropped).allSatisfy(state -> {
+      String deviceId = state.path("event").path("device_id").asText();
+      assertThat(state.path("event").path("reason").asText()).contains(deviceId, "127.0.0.1:" + simulator.port());
+      assertThat(reachable(state, deviceId)).as("the event's own state shows the change").isFalse();
+    });
+
+    simulator.start();
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> cloud.lastState()
+        .map(state -> SITE_DEVICES.stream().allMatch(id -> reachable(state, id))).orElse(false));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+        .until(() -> cloud.events("device_reachable").size() == SITE_DEVICES.size());
+    assertThat(cloud.events("device_reachable")).extracting(state -> state.path("event").path("device_id").asText())
+        .containsExactlyInAnyOrderElementsOf(SITE_DEVICES);
+    assertThat(cloud.events("device_unreachable")).as("once per outage, not once per cycle").hasSize(SITE_DEVICES.size());
+    for (JsonNode state : cloud.states) {
+      assertThat(SchemaValidator.instance().violations(SchemaValidator.Schema.EDGE_STATE, state)).isEmpty();
+    }
+  }
+
+  private static final List<String> SITE_DEVICES = List.of("bms_main", "grid_meter", "pv_inverter", "site_load");
+
+  private static boolean reachable(JsonNode state, String deviceId) {
+    return state.path("devices").path(deviceId).path("reachable").asBoolean(false);
   }
 
   @Test

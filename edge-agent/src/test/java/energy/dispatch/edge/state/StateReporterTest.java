@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class StateReporterTest {
 
   private static final EdgeStatus STATUS = new EdgeStatus(3, Map.of(), List.of(), List.of(), 0, 1.5, 0, 10,
-      new CycleLateness(0.2, 1.1, 4.0, 10));
+      new CycleLateness(0.2, 1.1, 4.0, 10), Map.of());
 
   private final List<String> journaled = new CopyOnWriteArrayList<>();
   private final List<JsonNode> published = new CopyOnWriteArrayList<>();

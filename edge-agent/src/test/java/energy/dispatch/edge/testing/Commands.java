@@ -5,15 +5,21 @@ import energy.dispatch.schema.Json;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Command messages as the cloud sends them to the demo edge site1_edge_prod. */
+/** Command messages as the cloud sends them, by default to the demo edge site1_edge_prod. */
 public final class Commands {
 
   public static final String EDGE = "site1_edge_prod";
 
   private final Clock clock;
+  private final String edgeId;
 
   public Commands(Clock clock) {
+    this(clock, EDGE);
+  }
+
+  public Commands(Clock clock, String edgeId) {
     this.clock = clock;
+    this.edgeId = edgeId;
   }
 
   public ObjectNode setpoint(String commandId, Number watts) {
@@ -53,7 +59,7 @@ public final class Commands {
   private ObjectNode base(String commandId, String type) {
     ObjectNode command = Json.mapper().createObjectNode();
     command.put("command_id", commandId).put("command_type", type);
-    command.putObject("target").put("edge_id", EDGE);
+    command.putObject("target").put("edge_id", edgeId);
     command.put("accepted_at", clock.instant().toString());
     command.put("expires_at", clock.instant().plus(Duration.ofMinutes(5)).toString());
     return command;

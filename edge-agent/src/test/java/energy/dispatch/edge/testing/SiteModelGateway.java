@@ -7,6 +7,7 @@ import energy.dispatch.schema.ErrorDetail;
 import energy.dispatch.simulator.SiteModel;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
@@ -132,8 +133,8 @@ public final class SiteModelGateway implements DeviceGateway {
   }
 
   @Override
-  public boolean reachable(String deviceId) {
-    return !(BATTERY.equals(deviceId) && batteryUnreachable);
+  public Optional<String> unreachableReason(String deviceId) {
+    return BATTERY.equals(deviceId) && batteryUnreachable ? Optional.of(BATTERY + " does not answer") : Optional.empty();
   }
 
   @Override

@@ -15,6 +15,7 @@ import energy.dispatch.schema.CapabilityConfig.Device;
 import energy.dispatch.schema.ErrorCode;
 import energy.dispatch.schema.ErrorDetail;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * One configured device (a unit id on an endpoint): reads and writes its channels' registers and
@@ -24,7 +25,8 @@ final class ModbusDevice {
 
   private final Device config;
   private final ModbusEndpoint endpoint;
-  private volatile boolean answeredLast = true;
+  /** Why its last request got no answer; null when it got one. */
+  private volatile String lastFailure;
 
   ModbusDevice(Device config, ModbusEndpoint endpoint) {
     this.config = config;
@@ -43,9 +45,14 @@ final class ModbusDevice {
     return endpoint == candidate;
   }
 
-  /** Its endpoint is connected and it answered its last request (a Modbus exception is an answer). */
-  boolean reachable() {
-    return endpoint.connected() && answeredLast;
+  /** Empty when its endpoint is connected and it answered its last request (a Modbus exception is an answer). */
+  Optional<String> unreachableReason() {
+    String failure = lastFailure;
+    if (failure != null) {
+      return Optional.of(failure);
+    }
+    return endpoint.connected() ? Optional.empty()
+        : Optional.of("device " + id() + " at " + endpoint.address() + " is not connected");
   }
 
   double read(Channel channel) throws DeviceException {
@@ -155,10 +162,10 @@ final class ModbusDevice {
     try {
       response = endpoint.exchange(id(), request);
     } catch (DeviceException e) {
-      answeredLast = false;
+      lastFailure = e.getMessage();
       throw e;
     }
-    answeredLast = true;
+    lastFailure = null;
     if (response instanceof ExceptionResponse exception) {
       throw modbusException(exception.getExceptionCode(), what);
     }

@@ -11,10 +11,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +40,7 @@ public final class ModbusDeviceGateway implements DeviceGateway {
   /**
    * How the gateway talks to devices.
    *
-   * @param requestTimeout how long a device may take to answer one request
+   * @param requestTimeout how long a device may take to answer one request, its whole answer
    * @param connectTimeout how long opening a connection may take
    * @param minBackoff the first wait before re-opening a lost connection; it doubles on each failure
    * @param maxBackoff the longest wait between reconnect attempts
@@ -70,6 +73,7 @@ public final class ModbusDeviceGateway implements DeviceGateway {
   private final Map<String, ModbusEndpoint> endpoints = new LinkedHashMap<>();
   private final Set<String> failingChannels = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService reconnects;
+  private final ScheduledExecutorService deadlines;
 
   /** Connects to every device of the config with {@link Settings#defaults()}. */
   public ModbusDeviceGateway(CapabilityConfig config) {
@@ -81,14 +85,15 @@ public final class ModbusDeviceGateway implements DeviceGateway {
    * endpoint that cannot be reached now is retried in the background.
    */
   public ModbusDeviceGateway(CapabilityConfig config, Settings settings) {
-    this.reconnects = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "modbus-reconnect-" + config.edgeId());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.reconnects = Executors.newSingleThreadScheduledExecutor(daemon("modbus-reconnect-" + config.edgeId()));
+    ScheduledThreadPoolExecutor deadlineTimer = new ScheduledThreadPoolExecutor(1,
+        daemon("modbus-deadline-" + config.edgeId()));
+    // one deadline per request, nearly all cancelled when the answer comes: drop them at once
+    deadlineTimer.setRemoveOnCancelPolicy(true);
+    this.deadlines = deadlineTimer;
     for (Device device : config.devices()) {
       ModbusEndpoint endpoint = endpoints.computeIfAbsent(device.host() + ":" + device.port(),
-          address -> new ModbusEndpoint(device.host(), device.port(), settings, reconnects));
+          address -> new ModbusEndpoint(device.host(), device.port(), settings, reconnects, deadlines));
       devices.put(device.deviceId(), new ModbusDevice(device, endpoint));
       readPlans.put(device.deviceId(), ReadPlan.of(device));
     }
@@ -128,15 +133,25 @@ public final class ModbusDeviceGateway implements DeviceGateway {
   }
 
   @Override
-  public boolean reachable(String deviceId) {
+  public Optional<String> unreachableReason(String deviceId) {
     ModbusDevice device = devices.get(deviceId);
-    return device != null && device.reachable();
+    return device == null ? Optional.of("no device " + deviceId + " in the capability config")
+        : device.unreachableReason();
   }
 
   @Override
   public void close() {
     endpoints.values().forEach(ModbusEndpoint::close);
     reconnects.shutdownNow();
+    deadlines.shutdownNow();
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private void readDevice(ModbusDevice device, Map<String, Double> values) {

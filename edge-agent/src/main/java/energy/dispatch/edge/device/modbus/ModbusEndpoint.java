@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * request is outstanding at a time, and a response must carry its request's transaction id, unit id
  * and function code. A connection that fails or times out is closed, since a late answer would
  * otherwise be taken for the next request's, and is opened again in the background with bounded
- * exponential back-off; meanwhile requests fail at once with {@code device_unreachable}.
+ * exponential back-off; meanwhile requests fail at once with {@code device_unreachable}. The request
+ * timeout bounds the whole exchange, not each socket read: a device that trickles its answer a
+ * byte at a time is cut off at the timeout like one that says nothing.
  *
  * <p>Thread-safe: requests queue on one lock, each holding it for at most about the request timeout.
  */
@@ -34,20 +37,29 @@ final class ModbusEndpoint implements AutoCloseable {
   private final int port;
   private final ModbusDeviceGateway.Settings settings;
   private final ScheduledExecutorService reconnects;
+  private final ScheduledExecutorService deadlines;
   private final Backoff backoff;
   private final Object exchangeLock = new Object();
   private ModbusTCPTransport transport; // guarded by exchangeLock; null while disconnected
+  private Socket socket; // guarded by exchangeLock; the transport's, which a request's deadline closes
   private int lastTransactionId; // guarded by exchangeLock
   private boolean answering; // guarded by exchangeLock: the current connection has answered a request
   private boolean reconnectScheduled; // guarded by this
   private volatile boolean connected;
   private volatile boolean closed;
 
-  ModbusEndpoint(String host, int port, ModbusDeviceGateway.Settings settings, ScheduledExecutorService reconnects) {
+  /**
+   * @param reconnects where re-opening a lost connection runs
+   * @param deadlines where a request's deadline closes its connection; apart from {@code reconnects},
+   *     whose connect attempts must not delay a deadline
+   */
+  ModbusEndpoint(String host, int port, ModbusDeviceGateway.Settings settings, ScheduledExecutorService reconnects,
+      ScheduledExecutorService deadlines) {
     this.host = host;
     this.port = port;
     this.settings = settings;
     this.reconnects = reconnects;
+    this.deadlines = deadlines;
     this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
   }
 
@@ -85,15 +97,18 @@ final class ModbusEndpoint implements AutoCloseable {
             + "Check that the device is powered and reachable on the network", null);
       }
       request.setTransactionID(nextTransactionId());
+      ScheduledFuture<?> deadline = deadline(socket);
       ModbusResponse response;
       try {
         transport.writeRequest(request);
         response = transport.readResponse();
       } catch (ModbusIOException e) {
-        dropLocked(deviceId, e.getMessage());
-        throw unreachable(deviceId, "did not answer within " + settings.requestTimeout().toMillis()
-            + " ms or closed the connection (" + e.getMessage() + "); if it was a write, its outcome is unknown "
-            + "until it is read back", e);
+        deadline.cancel(false);
+        throw lateOrLost(deviceId, e.getMessage(), e);
+      }
+      if (!deadline.cancel(false)) {
+        // the deadline closed the socket as the last byte came: the connection is gone either way
+        throw lateOrLost(deviceId, "the answer completed only at the deadline", null);
       }
       String mismatch = mismatch(request, response);
       if (mismatch != null) {
@@ -120,38 +135,60 @@ final class ModbusEndpoint implements AutoCloseable {
   }
 
   private Socket open() throws IOException {
-    Socket socket = new Socket();
+    Socket connecting = new Socket();
     try {
-      socket.setTcpNoDelay(true);
-      socket.setKeepAlive(true);
-      socket.connect(new InetSocketAddress(host, port), (int) settings.connectTimeout().toMillis());
-      return socket;
+      connecting.setTcpNoDelay(true);
+      connecting.setKeepAlive(true);
+      connecting.connect(new InetSocketAddress(host, port), (int) settings.connectTimeout().toMillis());
+      return connecting;
     } catch (IOException e) {
-      socket.close();
+      connecting.close();
       throw e;
     }
   }
 
-  private void install(Socket socket) throws IOException {
+  private void install(Socket opened) throws IOException {
     synchronized (exchangeLock) {
       if (closed) {
-        socket.close();
+        opened.close();
         return;
       }
-      ModbusTCPTransport opened;
+      ModbusTCPTransport installed;
       try {
-        opened = new ModbusTCPTransport(socket);
+        installed = new ModbusTCPTransport(opened);
       } catch (IllegalStateException e) {
         // j2mod's way of saying the socket closed between connect and here
-        socket.close();
+        opened.close();
         throw new IOException("connection closed while opening", e);
       }
-      // TODO: the timeout bounds each socket read, not the whole response; a device that trickles its
-      // answer a byte at a time, each within the timeout, can hold a request (and the cycle) longer.
-      opened.setTimeout((int) settings.requestTimeout().toMillis());
-      transport = opened;
+      // also per read, so that a silent device is noticed even if the deadline task were late
+      installed.setTimeout((int) settings.requestTimeout().toMillis());
+      transport = installed;
+      socket = opened;
       connected = true;
     }
+  }
+
+  /**
+   * Closes the socket once the request timeout has passed, which ends a read blocked on it. The
+   * gateway shuts this executor down only after closing its endpoints, and closing waits for the
+   * exchange under way, so scheduling here is never refused.
+   */
+  private ScheduledFuture<?> deadline(Socket watched) {
+    return deadlines.schedule(() -> {
+      try {
+        watched.close();
+      } catch (IOException e) {
+        log.debug("Modbus endpoint={} close at the request deadline failed: {}", address(), e.getMessage());
+      }
+    }, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private DeviceException lateOrLost(String deviceId, String reason, Throwable cause) {
+    dropLocked(deviceId, reason);
+    return unreachable(deviceId, "did not answer within " + settings.requestTimeout().toMillis()
+        + " ms or closed the connection (" + reason + "); if it was a write, its outcome is unknown "
+        + "until it is read back", cause);
   }
 
   private void dropLocked(String deviceId, String reason) {
@@ -179,6 +216,7 @@ final class ModbusEndpoint implements AutoCloseable {
       log.debug("Modbus endpoint={} close failed: {}", address(), e.getMessage());
     }
     transport = null;
+    socket = null;
   }
 
   private synchronized void scheduleReconnect() {

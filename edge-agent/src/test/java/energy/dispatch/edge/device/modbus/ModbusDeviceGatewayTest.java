@@ -85,7 +85,16 @@ class ModbusDeviceGatewayTest {
 
     assertThat(applied).isEqualTo(-1200);
     assertThat(simulator.model().reactiveSetpointVar()).isEqualTo(-1200);
-    assertThat(simulator.writeCount(1, 9)).isEqualTo(1);
+    assertThat(simulator.writeFunctionCodes(1, 9)).as("write single register").containsExactly(6);
+  }
+
+  @Test
+  void function_code_16_channel_writes_multiple_registers() throws DeviceException {
+    double applied = gateway.write("bms_main", "SetActivePower", 1_000);
+
+    assertThat(applied).isEqualTo(1_000);
+    assertThat(simulator.writeFunctionCodes(1, 0)).as("write multiple registers").containsExactly(16);
+    assertThat(simulator.writeFunctionCodes(1, 1)).containsExactly(16);
   }
 
   @Test
@@ -168,7 +177,7 @@ class ModbusDeviceGatewayTest {
         "server device failure", "bms_main");
 
     assertThat(simulator.model().setpointWatts()).isZero();
-    assertThat(gateway.reachable("bms_main")).as("an exception is an answer").isTrue();
+    assertThat(gateway.unreachableReason("bms_main")).as("an exception is an answer").isEmpty();
   }
 
   @Test
@@ -212,6 +221,7 @@ class ModbusDeviceGatewayTest {
   @Test
   void config_errors_name_device_and_channel() {
     expectError(() -> gateway.write("bms_spare", "SetActivePower", 1), "unknown_device", "bms_spare");
+    assertThat(gateway.unreachableReason("bms_spare")).hasValue("no device bms_spare in the capability config");
     expectError(() -> gateway.write("bms_main", "Nope", 1), "unknown_channel", "Nope");
     expectError(() -> gateway.write("bms_main", "Soc", 1), "channel_not_writable", "bms_main/Soc");
   }
@@ -258,14 +268,15 @@ class ModbusDeviceGatewayTest {
 
     expectError(() -> gateway.write("bms_main", "SetActivePower", 20_000), "device_unreachable", "bms_main");
     expectError(() -> gateway.read("bms_main", "Soc"), "device_unreachable", "not connected");
-    assertThat(gateway.reachable("bms_main")).isFalse();
+    assertThat(gateway.unreachableReason("bms_main")).hasValueSatisfying(reason -> assertThat(reason)
+        .contains("bms_main", "127.0.0.1:" + simulator.port()));
     assertThat(gateway.readAll()).isEmpty();
 
     simulator.start();
 
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
         .until(() -> gateway.write("bms_main", "SetActivePower", 20_000) == 20_000);
-    assertThat(gateway.reachable("bms_main")).isTrue();
+    assertThat(gateway.unreachableReason("bms_main")).isEmpty();
     assertThat(simulator.model().setpointWatts()).isEqualTo(20_000);
   }
 
@@ -274,11 +285,11 @@ class ModbusDeviceGatewayTest {
     simulator.setResponseDelay(Duration.ofSeconds(3));
 
     expectError(() -> gateway.read("bms_main", "Soc"), "device_unreachable", "did not answer within 300 ms");
-    assertThat(gateway.reachable("bms_main")).isFalse();
+    assertThat(gateway.unreachableReason("bms_main")).isPresent();
 
     simulator.setResponseDelay(Duration.ZERO);
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> gateway.read("bms_main", "Soc") == 50.0);
-    assertThat(gateway.reachable("bms_main")).isTrue();
+    assertThat(gateway.unreachableReason("bms_main")).isEmpty();
   }
 
   @Test
@@ -286,12 +297,12 @@ class ModbusDeviceGatewayTest {
     int port = FreePorts.next();
     try (ModbusDeviceGateway early = new ModbusDeviceGateway(siteConfig(port, node -> { }), FAST)) {
       expectError(() -> early.read("bms_main", "Soc"), "device_unreachable", "127.0.0.1:" + port);
-      assertThat(early.reachable("bms_main")).isFalse();
+      assertThat(early.unreachableReason("bms_main")).isPresent();
 
       try (SiteSimulator late = SiteSimulator.start(port, SiteModel.demo())) {
         assertThat(late.port()).isEqualTo(port);
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> early.read("bms_main", "Soc") == 50.0);
-        assertThat(early.reachable("bms_main")).isTrue();
+        assertThat(early.unreachableReason("bms_main")).isEmpty();
       }
     }
   }

@@ -39,7 +39,7 @@ class ModbusProtocolTest {
             assertThat(e.error().code()).isEqualTo("device_unreachable");
             assertThat(e.getMessage()).contains("answered out of turn").contains("transaction");
           });
-      assertThat(gateway.reachable("meter")).isFalse();
+      assertThat(gateway.unreachableReason("meter")).isPresent();
     }
   }
 
@@ -68,6 +68,33 @@ class ModbusProtocolTest {
     }
   }
 
+  @Test
+  void answer_trickled_past_the_request_timeout_is_cut_off_at_the_timeout() throws Exception {
+    // 13 bytes, one every 150 ms: each socket read waits less than the 300 ms timeout, the answer takes 1.95 s
+    try (ScriptedDevice device = new ScriptedDevice(UnaryOperator.identity(), Duration.ofMillis(150));
+        ModbusDeviceGateway gateway = new ModbusDeviceGateway(config(device.port()), FAST)) {
+      long start = System.nanoTime();
+
+      assertThatThrownBy(() -> gateway.read("meter", "ActivePower"))
+          .isInstanceOfSatisfying(DeviceException.class, e -> {
+            assertThat(e.error().code()).isEqualTo("device_unreachable");
+            assertThat(e.getMessage()).contains("did not answer within 300 ms");
+          });
+
+      // the timeout plus room for a busy machine, and well short of the trickled answer
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_200));
+      assertThat(gateway.unreachableReason("meter")).isPresent();
+    }
+  }
+
+  @Test
+  void answer_trickled_within_the_request_timeout_is_taken() throws Exception {
+    try (ScriptedDevice device = new ScriptedDevice(UnaryOperator.identity(), Duration.ofMillis(5));
+        ModbusDeviceGateway gateway = new ModbusDeviceGateway(config(device.port()), FAST)) {
+      assertThat(gateway.read("meter", "ActivePower")).isEqualTo(0x0001_0002);
+    }
+  }
+
   private static CapabilityConfig config(int port) {
     Channel power = new Channel("ActivePower", 0, "int32", null, null, null, null, "W", "read", null, null, null);
     return new CapabilityConfig("edge_test", 1, null,
@@ -76,13 +103,20 @@ class ModbusProtocolTest {
 
   /**
    * Answers every read of holding registers with words 0x0001, 0x0002, ... after passing the
-   * correct frame through {@code tamper}. One connection at a time.
+   * correct frame through {@code tamper}, all at once or a byte every {@code byteGap}. One
+   * connection at a time.
    */
   private static final class ScriptedDevice implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
+    private final Duration byteGap;
 
     ScriptedDevice(UnaryOperator<ByteBuffer> tamper) throws IOException {
+      this(tamper, Duration.ZERO);
+    }
+
+    ScriptedDevice(UnaryOperator<ByteBuffer> tamper, Duration byteGap) throws IOException {
+      this.byteGap = byteGap;
       server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
       thread = new Thread(() -> serve(tamper), "scripted-modbus-device");
       thread.setDaemon(true);
@@ -104,12 +138,27 @@ class ModbusProtocolTest {
             in.readFully(header);
             byte[] pdu = new byte[ByteBuffer.wrap(header).getShort(4) - 1];
             in.readFully(pdu);
-            out.write(tamper.apply(answer(header, pdu)).array());
-            out.flush();
+            send(out, tamper.apply(answer(header, pdu)).array());
           }
         } catch (IOException e) {
           // the client went away or the test ended; wait for the next connection
+        } catch (InterruptedException e) {
+          return;
         }
+      }
+    }
+
+    private void send(DataOutputStream out, byte[] frame) throws IOException, InterruptedException {
+      if (byteGap.isZero()) {
+        out.write(frame);
+        out.flush();
+        return;
+      }
+      for (byte b : frame) {
+        out.write(b);
+        out.flush();
+        // the device's own pace, not a test waiting for something
+        Thread.sleep(byteGap.toMillis());
       }
     }
 
