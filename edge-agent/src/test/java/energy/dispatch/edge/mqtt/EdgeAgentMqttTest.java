@@ -343,6 +343,25 @@ class EdgeAgentMqttTest {
   }
 
   @Test
+  void a_restart_is_acked_executed_within_the_time_its_restarting_event_announced() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+    cloud.sendCommand(setpoint("sp-before-restart", 20_000));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("sp-before-restart").isPresent());
+
+    cloud.sendCommand(system("restart-timed", "restart"));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> cloud.resultFor("restart-timed").isPresent());
+    JsonNode restarting = cloud.events("restarting").get(0);
+    Duration announced = Duration.ofSeconds(restarting.path("event").path("expected_sec").asLong());
+    Duration took = Duration.between(cloud.arrivedAt(restarting), cloud.arrivedAt(cloud.resultFor("restart-timed")
+        .orElseThrow()));
+    assertThat(cloud.resultFor("restart-timed").orElseThrow().status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(announced).isPositive();
+    assertThat(took).as("ack after the restarting event").isLessThanOrEqualTo(announced);
+  }
+
+  @Test
   void a_session_taken_over_by_another_client_is_backed_off_from_not_fought_over() throws Exception {
     EdgeAgent agent = startAgent();
     await().atMost(Duration.ofSeconds(10)).until(agent::connected);
