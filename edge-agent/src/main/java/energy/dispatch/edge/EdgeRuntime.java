@@ -115,7 +115,7 @@ final class EdgeRuntime implements AutoCloseable {
           settings.clockSynchronized(), () -> cycleThread.execute(cycle::applyEmergencies));
       this.link = new MqttLink(edgeId, settings.secret(), settings.brokerHost(), settings.brokerPort(),
           settings.keepAliveSeconds(), settings.brokerTrust(), StateReporter.offline(edgeId), inbound(), intakeThread,
-          this::linkUp, MonotonicClock.system());
+          this::linkUp, this::sessionTakenOver, MonotonicClock.system());
     } catch (RuntimeException e) {
       journal.close();
       throw e;
@@ -188,6 +188,11 @@ final class EdgeRuntime implements AutoCloseable {
     acks.pump();
     events.pump();
     reporter.publishState();
+  }
+
+  /** Another client connected with this edge's id: the cloud hears of it once the link is back. */
+  private void sessionTakenOver(Duration backoff) {
+    reporter.report(new StateEvent(StateEvent.SESSION_TAKEN_OVER, Map.of("backoff_sec", backoff.toSeconds())));
   }
 
   private InboundHandler inbound() {

@@ -370,11 +370,19 @@ class EdgeAgentMqttTest {
         .serverPort(broker.port()).simpleAuth().username(edgeId).password(secret.getBytes(StandardCharsets.UTF_8))
         .applySimpleAuth().buildBlocking();
     intruder.connectWith().cleanStart(false).send();
-    closeables.add(intruder::disconnect);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !agent.connected());
     await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
         .until(() -> intruder.getState().isConnected() && !agent.connected());
+
+    // Reported, not only logged: the journaled event reaches the cloud once the edge is back, here
+    // after the intruder left and the agent was started again rather than after its minute of back-off.
+    intruder.disconnect();
+    agent.close();
+    startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cloud.events("session_taken_over").isEmpty());
+    assertThat(cloud.events("session_taken_over")).singleElement()
+        .satisfies(message -> assertThat(message.path("event").path("backoff_sec").asLong()).isGreaterThanOrEqualTo(60));
   }
 
   @Test
