@@ -247,15 +247,9 @@ final class EdgeRuntime implements AutoCloseable {
     CapabilityConfig previous = config;
     Controllers controllers = Controllers.of(next, List.of(), List.of());
     List<Hold> dropped = holdsWithoutChannel(next);
-    List<StateEvent> ended = new ArrayList<>();
-    site.controllers().overrides().forEach(override ->
-        ended.add(EndEvents.overrideReverted(override, controllers, EndEvents.CONFIG_CHANGE)));
-    dropped.forEach(hold -> ended.add(EndEvents.holdEnded(hold, EndEvents.CONFIG_CHANGE)));
-    ended.add(new StateEvent(StateEvent.CONFIG_APPLIED,
-        Map.of("config_version", next.version(), "previous_version", previous.version())));
     DeviceGateway opened = devices.open(next);
     try {
-      reporter.report(ended, changes -> {
+      reporter.report(configChanged(previous, next, controllers, dropped), changes -> {
         changes.clearControllerSettings();
         dropped.forEach(hold -> changes.removeHold(hold.channelKey()));
       });
@@ -274,6 +268,18 @@ final class EdgeRuntime implements AutoCloseable {
     LOG.info("Config applied edgeId={} version={} previousVersion={}", settings.edgeId(), next.version(),
         previous.version());
     // TODO: a new cycle_period_ms takes effect at the next agent start; the running schedule keeps the old period.
+  }
+
+  /** The end of every override and of the holds {@code dropped}, then the new config itself. */
+  private List<StateEvent> configChanged(CapabilityConfig previous, CapabilityConfig next, Controllers controllers,
+      List<Hold> dropped) {
+    List<StateEvent> raised = new ArrayList<>();
+    site.controllers().overrides().forEach(override ->
+        raised.add(EndEvents.overrideReverted(override, controllers, EndEvents.CONFIG_CHANGE)));
+    dropped.forEach(hold -> raised.add(EndEvents.holdEnded(hold, EndEvents.CONFIG_CHANGE)));
+    raised.add(new StateEvent(StateEvent.CONFIG_APPLIED,
+        Map.of("config_version", next.version(), "previous_version", previous.version())));
+    return raised;
   }
 
   private List<Hold> holdsWithoutChannel(CapabilityConfig next) {

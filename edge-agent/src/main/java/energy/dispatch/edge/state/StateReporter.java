@@ -8,7 +8,6 @@ import energy.dispatch.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,16 +84,7 @@ public final class StateReporter implements StateEvents {
   public void report(List<StateEvent> raised, Consumer<Journal.Changes> change) {
     Instant raisedAt = clock.instant();
     EdgeStatus current = status.get();
-    List<NewEvent> messages = new ArrayList<>();
-    for (StateEvent event : raised) {
-      EVENTS.info("Edge event edgeId={} type={} details={}", edgeId, event.type(), event.details());
-      Map<String, Object> described = new LinkedHashMap<>(event.details());
-      described.put("type", event.type());
-      // The cloud may see an event twice (a PUBACK lost to a crash); the id lets it keep one.
-      described.put("event_id", UUID.randomUUID().toString());
-      messages.add(new NewEvent(event.type(),
-          new String(toJson(message(current, described)), StandardCharsets.UTF_8), raisedAt));
-    }
+    List<NewEvent> messages = raised.stream().map(event -> stateMessage(event, current, raisedAt)).toList();
     try {
       journal.append(messages, change);
     } catch (RuntimeException e) {
@@ -109,6 +99,17 @@ public final class StateReporter implements StateEvents {
         messages.forEach(message -> publish(message.payload().getBytes(StandardCharsets.UTF_8), false));
       }
     }
+  }
+
+  /** An event with the state it was raised in, as journaled and sent. */
+  private NewEvent stateMessage(StateEvent event, EdgeStatus current, Instant raisedAt) {
+    EVENTS.info("Edge event edgeId={} type={} details={}", edgeId, event.type(), event.details());
+    Map<String, Object> described = new LinkedHashMap<>(event.details());
+    described.put("type", event.type());
+    // The cloud may see an event twice (a PUBACK lost to a crash); the id lets it keep one.
+    described.put("event_id", UUID.randomUUID().toString());
+    return new NewEvent(event.type(), new String(toJson(message(current, described)), StandardCharsets.UTF_8),
+        raisedAt);
   }
 
   private Map<String, Object> message(EdgeStatus current, Map<String, Object> event) {
