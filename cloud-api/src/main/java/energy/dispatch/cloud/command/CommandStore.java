@@ -230,9 +230,10 @@ public final class CommandStore {
             'the edge announced that its restart takes ' || announced.expected_sec || ' s and sent no result'
             || ' within that plus ' || :seconds || ' s of delivery'))
         FROM (SELECT c.command_id AS restart_id, (e.detail->>'expected_sec')::int AS expected_sec
-              FROM commands c JOIN edge_events e ON e.edge_id = c.edge_id AND e.type = 'restarting'
-                AND e.detail->>'command_id' = c.command_id AND e.detail->>'expected_sec' ~ '^[0-9]{1,6}$'
-              WHERE c.status = 'delivered'
+              FROM commands c JOIN edge_events e ON e.edge_id = c.edge_id AND e.received_at >= c.accepted_at
+                AND e.type = 'restarting' AND e.detail->>'command_id' = c.command_id
+                AND e.detail->>'expected_sec' ~ '^[0-9]{1,6}$'
+              WHERE c.status = 'delivered' AND c.command_type = 'system'
                 AND c.delivered_at + make_interval(secs => (e.detail->>'expected_sec')::int + :seconds) < now()
               ORDER BY c.delivered_at LIMIT 500 FOR UPDATE OF c SKIP LOCKED) announced
         WHERE commands.command_id = announced.restart_id AND commands.status = 'delivered'""",
