@@ -1,6 +1,7 @@
 package energy.dispatch.edge;
 
 import energy.dispatch.edge.state.EdgeStatus;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ public final class EdgeAgent implements AutoCloseable {
 
   private final EdgeSettings settings;
   private final DeviceGatewayFactory devices;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private EdgeRuntime runtime;
   private boolean closed;
 
@@ -62,6 +64,15 @@ public final class EdgeAgent implements AutoCloseable {
     return runtime.status();
   }
 
+  /**
+   * Completes when the agent stops: normally on {@link #close}, exceptionally with the cause when
+   * an in-place restart could not start it again. A process that runs the agent waits on it, so it
+   * can exit and let its supervisor start it afresh rather than idle with a dead agent.
+   */
+  public CompletableFuture<Void> stopped() {
+    return stopped;
+  }
+
   /** Whether the MQTT link is up now. */
   public synchronized boolean connected() {
     return runtime != null && runtime.connected();
@@ -86,6 +97,7 @@ public final class EdgeAgent implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("Restart failed edgeId={}; the agent is stopped, start it again", settings.edgeId(), e);
       closed = true;
+      stopped.completeExceptionally(e);
     }
   }
 
@@ -100,5 +112,6 @@ public final class EdgeAgent implements AutoCloseable {
       runtime.close();
     }
     LOG.info("Edge agent stopped edgeId={}", settings.edgeId());
+    stopped.complete(null);
   }
 }

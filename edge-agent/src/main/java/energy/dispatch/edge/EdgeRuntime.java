@@ -4,10 +4,12 @@ import energy.dispatch.edge.command.CommandIntake;
 import energy.dispatch.edge.command.CommandLedger;
 import energy.dispatch.edge.command.CommandQueue;
 import energy.dispatch.edge.command.MonotonicClock;
+import energy.dispatch.edge.config.ConfigApplier;
 import energy.dispatch.edge.config.ConfigStore;
 import energy.dispatch.edge.config.ConfigSync;
 import energy.dispatch.edge.control.Controllers;
 import energy.dispatch.edge.cycle.CoreCycle;
+import energy.dispatch.edge.cycle.EndEvents;
 import energy.dispatch.edge.cycle.FixedRateSchedule;
 import energy.dispatch.edge.cycle.Holds;
 import energy.dispatch.edge.cycle.Recovery;
@@ -28,6 +30,7 @@ import energy.dispatch.edge.state.StateReporter;
 import energy.dispatch.schema.CapabilityConfig;
 import energy.dispatch.schema.DedupeWindow;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -102,12 +105,10 @@ final class EdgeRuntime implements AutoCloseable {
       this.intakeThread = Executors.newSingleThreadExecutor(named("edge-intake-" + edgeId));
       AtomicReference<CoreCycle> cycleRef = new AtomicReference<>();
       this.reporter = new StateReporter(edgeId, () -> cycleRef.get().status(), settings.clock(),
-          (type, message, raisedAt) -> events.send(journal.recordEvent(type, message, raisedAt)));
+          (raised, change) -> journal.recordEvents(raised, change).forEach(events::send));
       this.configSync = new ConfigSync(edgeId, store, ledger, () -> config,
-          (next, afterApplied) -> cycleThread.execute(() -> {
-            replaceConfig(next);
-            afterApplied.run();
-          }), reporter, settings.clock());
+          (next, outcome) -> cycleThread.execute(guarded("config apply", () -> apply(next, outcome))),
+          reporter, settings.clock());
       this.cycle = new CoreCycle(site, queue, ledger, gateway::get, systemActions(restart), reporter,
           settings.clock(), MonotonicClock.system(), settings.defaultHoldSeconds());
       cycleRef.set(cycle);
@@ -115,7 +116,7 @@ final class EdgeRuntime implements AutoCloseable {
           settings.clockSynchronized(), () -> cycleThread.execute(cycle::applyEmergencies));
       this.link = new MqttLink(edgeId, settings.secret(), settings.brokerHost(), settings.brokerPort(),
           settings.keepAliveSeconds(), settings.brokerTrust(), StateReporter.offline(edgeId), inbound(), intakeThread,
-          this::linkUp, MonotonicClock.system());
+          this::linkUp, this::sessionTakenOver, MonotonicClock.system());
     } catch (RuntimeException e) {
       journal.close();
       throw e;
@@ -190,6 +191,11 @@ final class EdgeRuntime implements AutoCloseable {
     reporter.publishState();
   }
 
+  /** Another client connected with this edge's id: the cloud hears of it once the link is back. */
+  private void sessionTakenOver(Duration backoff) {
+    reporter.report(new StateEvent(StateEvent.SESSION_TAKEN_OVER, Map.of("backoff_sec", backoff.toSeconds())));
+  }
+
   private InboundHandler inbound() {
     return new InboundHandler() {
       @Override
@@ -219,38 +225,69 @@ final class EdgeRuntime implements AutoCloseable {
     };
   }
 
+  /** Puts a new config in force and tells {@code outcome}; on the cycle thread only. */
+  private void apply(CapabilityConfig next, ConfigApplier.Outcome outcome) {
+    try {
+      replaceConfig(next);
+    } catch (RuntimeException e) {
+      LOG.error("Applying config version {} failed edgeId={}; version {} stays in force", next.version(),
+          settings.edgeId(), config.version(), e);
+      outcome.failed(e);
+      return;
+    }
+    outcome.applied();
+  }
+
   /**
    * A new config becomes the baseline: devices reopened, controllers as configured (modes, run
-   * list and overrides start again from it), holds on channels that no longer exist dropped.
+   * list and overrides start again from it), holds on channels that no longer exist dropped, and
+   * each override and hold that ends so reported. The new devices open and the journal commits
+   * before anything in memory changes, so a failure of either leaves the config in force whole.
    */
   private void replaceConfig(CapabilityConfig next) {
     CapabilityConfig previous = config;
-    if (next.version() == previous.version()) {
-      LOG.info("Config version {} already in force edgeId={}", next.version(), settings.edgeId());
-      return;
+    Controllers controllers = Controllers.of(next, List.of(), List.of());
+    List<Hold> dropped = holdsWithoutChannel(next);
+    DeviceGateway opened = devices.open(next);
+    try {
+      reporter.report(configChanged(previous, next, controllers, dropped), changes -> {
+        changes.clearControllerSettings();
+        dropped.forEach(hold -> changes.removeHold(hold.channelKey()));
+      });
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
     }
-    journal.update(changes -> changes.clearControllerSettings());
-    DeviceGateway old = gateway.getAndSet(devices.open(next));
-    old.close();
-    site.replace(next, Controllers.of(next, List.of(), List.of()));
-    dropHoldsWithoutChannel(next);
+    DeviceGateway old = gateway.getAndSet(opened);
+    if (old != null) {
+      old.close();
+    }
+    site.replace(next, controllers);
+    dropped.forEach(hold -> site.holds().remove(hold.channelKey()));
     config = next;
     cycle.refreshStatus();
     LOG.info("Config applied edgeId={} version={} previousVersion={}", settings.edgeId(), next.version(),
         previous.version());
     // TODO: a new cycle_period_ms takes effect at the next agent start; the running schedule keeps the old period.
-    reporter.report(new StateEvent(StateEvent.CONFIG_APPLIED,
-        Map.of("config_version", next.version(), "previous_version", previous.version())));
   }
 
-  private void dropHoldsWithoutChannel(CapabilityConfig next) {
-    for (Hold hold : site.holds().all()) {
+  /** The end of every override and of the holds {@code dropped}, then the new config itself. */
+  private List<StateEvent> configChanged(CapabilityConfig previous, CapabilityConfig next, Controllers controllers,
+      List<Hold> dropped) {
+    List<StateEvent> raised = new ArrayList<>();
+    site.controllers().overrides().forEach(override ->
+        raised.add(EndEvents.overrideReverted(override, controllers, EndEvents.CONFIG_CHANGE)));
+    dropped.forEach(hold -> raised.add(EndEvents.holdEnded(hold, EndEvents.CONFIG_CHANGE)));
+    raised.add(new StateEvent(StateEvent.CONFIG_APPLIED,
+        Map.of("config_version", next.version(), "previous_version", previous.version())));
+    return raised;
+  }
+
+  private List<Hold> holdsWithoutChannel(CapabilityConfig next) {
+    return site.holds().all().stream().filter(hold -> {
       String[] parts = hold.channelKey().split("/", 2);
-      if (next.device(parts[0]).flatMap(d -> d.channel(parts[1])).isEmpty()) {
-        journal.update(changes -> changes.removeHold(hold.channelKey()));
-        site.holds().remove(hold.channelKey());
-      }
-    }
+      return next.device(parts[0]).flatMap(device -> device.channel(parts[1])).isEmpty();
+    }).toList();
   }
 
   private static <T> T joined(CompletableFuture<T> future) {

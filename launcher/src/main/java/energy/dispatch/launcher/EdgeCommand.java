@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,9 +78,22 @@ final class EdgeCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("edge " + edgeId + " started");
       spec.commandLine().getOut().flush();
       Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
-      new CountDownLatch(1).await();
+      awaitStop(agent);
     }
     return 0;
+  }
+
+  /**
+   * Returns when the agent is closed (the shutdown hook); throws when an in-place restart failed,
+   * so that the process exits non-zero and its supervisor starts a fresh one.
+   */
+  private void awaitStop(EdgeAgent agent) {
+    try {
+      agent.stopped().join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException("edge " + edgeId + " stopped because its restart failed; exiting so that"
+          + " its supervisor starts it again", e.getCause());
+    }
   }
 
   private Optional<ClientTrust> brokerTrust() {

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit of what edges report happened by themselves (table {@code edge_events}): an override
  * that reverted, a hold that ended, a config applied or refused, a restart, a device that stopped
- * or started answering; any type is kept as sent. An edge sends each event until the broker
- * confirms it, so a copy can arrive twice; the event's id keeps one row. Thread-safe.
+ * or started answering, a session taken over. Any type is kept as the edge names it. An edge sends
+ * each event until the broker confirms it, so a copy can arrive twice; the event's id keeps one row.
+ * Thread-safe.
  */
 public final class EdgeEventLog {
 

@@ -218,6 +218,28 @@ public final class CommandStore {
         AND status = 'delivered'""", "outcome_unknown", grace.toMillis() / 1000.0);
   }
 
+  /**
+   * Ends as failed (outcome unknown) each delivered restart whose edge announced in its
+   * {@code restarting} event how long it would take, and sent no result within that plus
+   * {@code grace} after delivery; one that announced nothing waits for its deadline plus grace.
+   */
+  public List<Moved> failRestartsPastAnnouncement(Duration grace) {
+    return claim("""
+        UPDATE commands SET status = 'failed', finished_at = now(),
+          result = jsonb_build_object('error', jsonb_build_object('code', 'outcome_unknown', 'message',
+            'the edge announced that its restart takes ' || announced.expected_sec || ' s and sent no result'
+            || ' within that plus ' || :seconds || ' s of delivery'))
+        FROM (SELECT c.command_id AS restart_id, (e.detail->>'expected_sec')::int AS expected_sec
+              FROM commands c JOIN edge_events e ON e.edge_id = c.edge_id AND e.received_at >= c.accepted_at
+                AND e.type = 'restarting' AND e.detail->>'command_id' = c.command_id
+                AND e.detail->>'expected_sec' ~ '^[0-9]{1,6}$'
+              WHERE c.status = 'delivered' AND c.command_type = 'system'
+                AND c.delivered_at + make_interval(secs => (e.detail->>'expected_sec')::int + :seconds) < now()
+              ORDER BY c.delivered_at LIMIT 500 FOR UPDATE OF c SKIP LOCKED) announced
+        WHERE commands.command_id = announced.restart_id AND commands.status = 'delivered'""",
+        "outcome_unknown", grace.toMillis() / 1000.0);
+  }
+
   private List<Moved> claim(String update, String reason, double seconds) {
     return jdbi.inTransaction(h -> h.createQuery("WITH moved AS (" + update + """
              RETURNING command_id, edge_id, principal, status, result),

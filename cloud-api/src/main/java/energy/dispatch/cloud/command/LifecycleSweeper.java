@@ -102,6 +102,11 @@ public final class LifecycleSweeper implements AutoCloseable {
       push(moved);
       delivery.release(moved.edgeId(), moved.commandId());
     }
+    for (Moved moved : store.failRestartsPastAnnouncement(settings.resultGrace())) {
+      LOG.warn("Restart not back within its announced time commandId={} edgeId={}", moved.commandId(), moved.edgeId());
+      push(moved);
+      delivery.release(moved.edgeId(), moved.commandId());
+    }
     for (CommandRecord stuck : store.stuckAccepted(STUCK_AFTER)) {
       // Still being moved by this node (its queued or superseded waits in the writer): handing it on
       // again would resurrect a superseded setpoint. Another node's admission in progress makes

@@ -85,6 +85,15 @@ class EdgeEventsTest {
   }
 
   @Test
+  void a_session_taken_over_at_the_edge_is_recorded_with_its_type_and_back_off() {
+    edge.reportEvent(event("ev-takeover", "session_taken_over").put("backoff_sec", 62)).join();
+
+    JsonNode events = await().atMost(RECORDED).until(() -> events(EDGE), found -> found.size() == 1);
+    assertThat(events.get(0).path("type").asText()).isEqualTo("session_taken_over");
+    assertThat(events.get(0).path("detail").path("backoff_sec").asInt()).isEqualTo(62);
+  }
+
+  @Test
   void an_event_without_a_usable_id_is_dropped_and_the_next_one_is_still_recorded() {
     edge.reportEvent(Json.mapper().createObjectNode().put("type", "hold_ended")).join();
     edge.reportEvent(event("x".repeat(65), "hold_ended")).join();

@@ -13,6 +13,7 @@ import energy.dispatch.cloud.support.CloudFixture;
 import energy.dispatch.cloud.support.TestBroker;
 import energy.dispatch.cloud.support.TestEdge;
 import energy.dispatch.cloud.support.TestSocket;
+import energy.dispatch.schema.Json;
 import java.time.Duration;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
@@ -292,6 +293,26 @@ class DeliveryTest {
     JsonNode failed = socket.awaitStatus("never_finished", "failed");
     assertThat(failed.path("error").path("code").asText()).isEqualTo("outcome_unknown");
     assertThat(fixture.auditedStatuses("never_finished")).containsExactly("accepted", "sent", "delivered", "failed");
+  }
+
+  @Test
+  void a_delivered_restart_whose_edge_does_not_come_back_fails_after_the_time_it_announced_plus_the_grace() {
+    fixture = CloudFixture.start(broker, builder -> builder.resultGrace(Duration.ofSeconds(1)));
+    TestSocket socket = fixture.socket(OPERATOR);
+    TestEdge edge = fixture.connectEdge(EDGE, TestEdge.Answer.DELIVER_ONLY);
+
+    socket.send("""
+        {"command_id": "restart_gone", "command_type": "system", "target": {"edge_id": "%s"},
+         "value": "restart", "expiry_sec": 3600, "source": "user_456", "timestamp": "2026-02-15T14:30:00Z"}
+        """.formatted(EDGE));
+    socket.awaitStatus("restart_gone", "delivered");
+    edge.reportEvent(Json.mapper().createObjectNode().put("event_id", "ev-restarting").put("type", "restarting")
+        .put("command_id", "restart_gone").put("expected_sec", 2)).join();
+
+    JsonNode failed = socket.awaitStatus("restart_gone", "failed");
+    assertThat(failed.path("error").path("code").asText()).isEqualTo("outcome_unknown");
+    assertThat(failed.path("error").path("message").asText()).contains("announced that its restart takes 2 s");
+    assertThat(fixture.auditedStatuses("restart_gone")).containsExactly("accepted", "sent", "delivered", "failed");
   }
 
   @Test

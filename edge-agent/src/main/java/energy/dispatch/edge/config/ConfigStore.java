@@ -9,13 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last good capability config on local disk, so the edge starts and runs without the cloud.
- * A new config replaces the file atomically (written beside it, synced, then renamed), so a crash
- * leaves either the old or the new one. Thread-safe for one writer.
+ * A new config is written beside the file and synced before it is applied, and renamed over the
+ * file only once it is in force, so the file always holds a config that was in force. Thread-safe
+ * for one writer.
  */
 public final class ConfigStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
 
   private final Path path;
 
@@ -57,13 +62,41 @@ public final class ConfigStore {
     }
   }
 
-  /** Replaces the file with a config that already passed validation. */
-  public void save(JsonNode document) throws IOException {
+  /**
+   * Writes a config that already passed validation beside the file, synced; {@link Staged#commit}
+   * then puts it in the file's place, once the config is in force.
+   */
+  public Staged stage(JsonNode document) throws IOException {
     Path temporary = path.resolveSibling(path.getFileName() + ".new");
     Files.write(temporary, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(document));
     try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
-    Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return new Staged(temporary);
+  }
+
+  /** A new config written beside the file and not yet in its place. */
+  public final class Staged {
+
+    private final Path temporary;
+
+    private Staged(Path temporary) {
+      this.temporary = temporary;
+    }
+
+    /** Replaces the file atomically: a crash leaves the old file or the new one. */
+    public void commit() throws IOException {
+      Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Forgets the new config; the file stays as it was. */
+    public void discard() {
+      try {
+        Files.deleteIfExists(temporary);
+      } catch (IOException e) {
+        // Harmless: the next stage overwrites it, and a start never reads it.
+        LOG.warn("Could not delete the unused config {}: {}", temporary, e.getMessage());
+      }
+    }
   }
 }

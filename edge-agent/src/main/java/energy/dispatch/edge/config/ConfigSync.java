@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Config sync over MQTT: a {@code sync_config} command publishes
  * {@code {"request_id", "current_version"}} on the config request topic; the cloud answers on the
  * config topic with {@code {"request_id", "config"}} or {@code {"request_id", "error"}}. A valid
- * config for this edge is saved as the last good one and applied between cycles, then the command
- * is acked; an invalid one is refused and the config in force stays. Thread-safe.
+ * config for this edge is applied between cycles, then saved as the last good one, then the command
+ * is acked; an invalid one, or one that fails to apply, is refused and the config in force stays,
+ * in memory, in the journal and on disk. Thread-safe.
  */
 public final class ConfigSync {
 
@@ -131,21 +132,73 @@ public final class ConfigSync {
       LOG.info("Pushed config not newer edgeId={} version={}; ignored", edgeId, config.version());
       return;
     }
-    try {
-      store.save(document);
-    } catch (IOException e) {
-      LOG.error("Saving the config failed edgeId={} path={}", edgeId, store.path(), e);
-      if (commandId != null) {
-        ledger.result(failed(commandId, ErrorCode.INTERNAL, "the edge could not save the new config to "
-            + store.path() + ": " + e.getMessage() + "; version " + current.get().version() + " stays"));
-      }
+    if (config.version() == current.get().version()) {
+      sameVersion(commandId, config);
       return;
     }
-    applier.apply(config, () -> {
-      if (commandId != null) {
-        ledger.result(Ack.executed(commandId, clock.instant()));
+    ConfigStore.Staged staged;
+    try {
+      staged = store.stage(document);
+    } catch (IOException e) {
+      LOG.error("Saving the config failed edgeId={} path={}", edgeId, store.path(), e);
+      fail(commandId, ErrorCode.INTERNAL, "the edge could not save the new config beside " + store.path() + ": "
+          + e.getMessage() + "; version " + current.get().version() + " stays");
+      return;
+    }
+    applier.apply(config, new ConfigApplier.Outcome() {
+      @Override
+      public void applied() {
+        persist(commandId, config, staged);
+      }
+
+      @Override
+      public void failed(RuntimeException cause) {
+        staged.discard();
+        fail(commandId, ErrorCode.INTERNAL, "applying config version " + config.version() + " failed: "
+            + cause.getMessage() + "; version " + current.get().version() + " stays in force");
       }
     });
+  }
+
+  /**
+   * The version in force again: nothing to do when it is the same document, and a different
+   * document under the same number is refused, or two configs would pass for one version.
+   */
+  private void sameVersion(String commandId, CapabilityConfig config) {
+    if (!config.equals(current.get())) {
+      refuse(commandId, "the config differs from version " + config.version() + " in force but has the same"
+          + " version number; a changed config needs a new version");
+      return;
+    }
+    LOG.info("Config version {} already in force edgeId={}", config.version(), edgeId);
+    executed(commandId);
+  }
+
+  /** The config is in force: it becomes the last good one on disk, which the next start loads. */
+  private void persist(String commandId, CapabilityConfig config, ConfigStore.Staged staged) {
+    try {
+      staged.commit();
+      executed(commandId);
+    } catch (IOException e) {
+      LOG.error("Config version {} is in force but not saved edgeId={} path={}; the next start loads the old file",
+          config.version(), edgeId, store.path(), e);
+      fail(commandId, ErrorCode.INTERNAL, "config version " + config.version() + " is in force but could not be"
+          + " saved to " + store.path() + ": " + e.getMessage() + "; the next start of the edge loads the config"
+          + " that file holds");
+    }
+  }
+
+  /** Acks the command that asked for the config; a pushed config has none. */
+  private void executed(String commandId) {
+    if (commandId != null) {
+      ledger.result(Ack.executed(commandId, clock.instant()));
+    }
+  }
+
+  private void fail(String commandId, ErrorCode code, String message) {
+    if (commandId != null) {
+      ledger.result(failed(commandId, code, message));
+    }
   }
 
   private void requireThisEdge(CapabilityConfig config) {
@@ -158,10 +211,8 @@ public final class ConfigSync {
     LOG.warn("Config refused edgeId={} commandId={}: {}", edgeId, commandId, problems);
     events.report(new StateEvent(StateEvent.CONFIG_REFUSED,
         Map.of("reason", problems, "config_version", current.get().version())));
-    if (commandId != null) {
-      ledger.result(failed(commandId, ErrorCode.INVALID_CONFIG,
-          problems + "; config version " + current.get().version() + " stays in force"));
-    }
+    fail(commandId, ErrorCode.INVALID_CONFIG, problems + "; config version " + current.get().version()
+        + " stays in force");
   }
 
   private Ack failed(String commandId, ErrorCode code, String message) {

@@ -148,30 +148,19 @@ public final class CoreCycle {
 
   // --- phase 0: housekeeping: holds and overrides whose time is up
 
+  // Each removal is journaled in one transaction with its event, then made in memory: a crash
+  // keeps both or neither, and a journal failure leaves it for the next cycle.
   private void endHoldsAndOverrides(Instant now) {
     for (Hold hold : site.holds().endedAt(now)) {
-      ledger.journal().update(changes -> changes.removeHold(hold.channelKey()));
+      events.report(EndEvents.holdEnded(hold, Map.of()), changes -> changes.removeHold(hold.channelKey()));
       site.holds().remove(hold.channelKey());
       holdLimits.remove(hold.channelKey());
-      events.report(new StateEvent(StateEvent.HOLD_ENDED,
-          Map.of("channel", hold.channelKey(), "command_id", hold.commandId(), "until", hold.until().toString())));
     }
     for (ParameterOverride override : site.controllers().endedOverrides(now)) {
-      revert(override);
+      events.report(EndEvents.overrideReverted(override, site.controllers(), Map.of()),
+          changes -> changes.removeOverride(override.controller(), override.parameter()));
+      site.controllers().removeOverride(override.controller(), override.parameter());
     }
-  }
-
-  private void revert(ParameterOverride override) {
-    ledger.journal().update(changes -> changes.removeOverride(override.controller(), override.parameter()));
-    site.controllers().removeOverride(override.controller(), override.parameter());
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("controller", override.controller());
-    details.put("parameter", override.parameter());
-    details.put("command_id", override.commandId());
-    details.put("overridden_value", override.value());
-    site.controllers().configuredValue(override.controller(), override.parameter())
-        .ifPresent(value -> details.put("value", value));
-    events.report(new StateEvent(StateEvent.OVERRIDE_REVERTED, details));
   }
 
   // --- phase 1: read inputs

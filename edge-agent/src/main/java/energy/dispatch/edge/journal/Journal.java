@@ -169,7 +169,18 @@ public final class Journal implements AutoCloseable {
 
   /** Journals a state event (its whole state message) for sending. */
   public synchronized PendingEvent recordEvent(String type, String payload, Instant at) {
-    return inTransaction(tx -> tx.insertEvent(type, payload, at));
+    return recordEvents(List.of(new NewEvent(type, payload, at)), changes -> {}).get(0);
+  }
+
+  /**
+   * Journals state events for sending together with the state change they report ({@code alongside}:
+   * a hold removed, an override reverted), in one transaction: a crash keeps both or neither.
+   */
+  public synchronized List<PendingEvent> recordEvents(List<NewEvent> events, Consumer<Changes> alongside) {
+    return inTransaction(tx -> {
+      alongside.accept(tx);
+      return events.stream().map(event -> tx.insertEvent(event.type(), event.payload(), event.raisedAt())).toList();
+    });
   }
 
   /** State events not yet confirmed by the broker, oldest first. */

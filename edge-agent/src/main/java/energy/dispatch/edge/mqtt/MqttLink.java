@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,7 @@ public final class MqttLink implements AutoCloseable {
   private final InboundHandler handler;
   private final byte[] offlineState;
   private final Runnable onConnected;
+  private final Consumer<Duration> onTakenOver;
   private final MonotonicClock monotonic;
   private final AtomicInteger takeovers = new AtomicInteger();
   private final AtomicInteger serverReceiveMaximum = new AtomicInteger(RECEIVE_MAXIMUM);
@@ -64,15 +66,18 @@ public final class MqttLink implements AutoCloseable {
   /**
    * @param offlineState the retained state the broker publishes as this edge's last will
    * @param onConnected runs (on the caller's executor choice) after every successful connect and subscribe
+   * @param onTakenOver runs when another client took this edge's session over, with the back-off
+   *     before this link tries again; on the MQTT client's thread
    */
   public MqttLink(String edgeId, String secret, String host, int port, int keepAliveSeconds,
       Optional<ClientTrust> trust, byte[] offlineState, InboundHandler handler, Executor inboundExecutor,
-      Runnable onConnected, MonotonicClock monotonic) {
+      Runnable onConnected, Consumer<Duration> onTakenOver, MonotonicClock monotonic) {
     this.edgeId = edgeId;
     this.keepAliveSeconds = keepAliveSeconds;
     this.handler = handler;
     this.offlineState = offlineState.clone();
     this.onConnected = onConnected;
+    this.onTakenOver = onTakenOver;
     this.monotonic = monotonic;
     this.client = Mqtt5Client.builder()
         .identifier(edgeId)
@@ -205,6 +210,7 @@ public final class MqttLink implements AutoCloseable {
       delay = Backoff.TAKEOVER.delay(takeovers.getAndIncrement(), ThreadLocalRandom.current().nextDouble());
       LOG.warn("Session taken over edgeId={}: another client connected with this edge id; backing off {} s"
           + " instead of taking it back", edgeId, delay.toSeconds());
+      onTakenOver.accept(delay);
     } else {
       delay = Backoff.RECONNECT.delay(reconnector.getAttempts(), ThreadLocalRandom.current().nextDouble());
       LOG.warn("Disconnected edgeId={} source={} cause={}; reconnecting in {} ms", edgeId, context.getSource(),

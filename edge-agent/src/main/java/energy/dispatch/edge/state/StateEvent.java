@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Something the cloud must hear about that no ack carries: a hold ended, an override reverted, a
- * config applied, a restart announced, a device that stopped or started answering again. Published on the state topic and audited by the cloud.
+ * config applied, a restart announced, a device that stopped or started answering, the edge's MQTT
+ * session taken over by another client. Published on the state topic and audited by the cloud.
  */
 public record StateEvent(String type, Map<String, Object> details) {
 
@@ -17,6 +18,7 @@ public record StateEvent(String type, Map<String, Object> details) {
   public static final String RESTARTING = "restarting";
   public static final String DEVICE_UNREACHABLE = "device_unreachable";
   public static final String DEVICE_REACHABLE = "device_reachable";
+  public static final String SESSION_TAKEN_OVER = "session_taken_over";
 
   public StateEvent {
     details = Map.copyOf(details);

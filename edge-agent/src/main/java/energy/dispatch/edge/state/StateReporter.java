@@ -1,17 +1,21 @@
 package energy.dispatch.edge.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import energy.dispatch.edge.journal.Journal;
+import energy.dispatch.edge.journal.NewEvent;
 import energy.dispatch.schema.Json;
 import energy.dispatch.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +40,13 @@ public final class StateReporter implements StateEvents {
     CompletableFuture<?> publish(String topic, byte[] payload, boolean retain);
   }
 
-  /** Keeps an event's state message durably and forwards it to the cloud, in the order raised. */
+  /**
+   * Keeps events' state messages durably, in one transaction with the state change they report,
+   * and forwards them to the cloud in the order raised.
+   */
   @FunctionalInterface
   public interface EventJournal {
-    void append(String type, String message, Instant raisedAt);
+    void append(List<NewEvent> events, Consumer<Journal.Changes> change);
   }
 
   private final String edgeId;
@@ -75,24 +82,35 @@ public final class StateReporter implements StateEvents {
   }
 
   @Override
-  public void report(StateEvent event) {
+  public void report(List<StateEvent> raised, Consumer<Journal.Changes> change) {
+    Instant raisedAt = clock.instant();
+    EdgeStatus current = status.get();
+    List<NewEvent> messages = raised.stream().map(event -> stateMessage(event, current, raisedAt)).toList();
+    try {
+      journal.append(messages, change);
+    } catch (RuntimeException e) {
+      if (change != NO_CHANGE) {
+        // The change is rolled back with its events: the caller keeps its state as it was and tries again.
+        throw e;
+      }
+      // The cycle must go on: the event goes out now if it can, and the edge log above keeps it.
+      LOG.error("Events not journaled edgeId={} types={}; published once without retry, lost if the link is down",
+          edgeId, raised.stream().map(StateEvent::type).toList(), e);
+      if (linkUp.getAsBoolean()) {
+        messages.forEach(message -> publish(message.payload().getBytes(StandardCharsets.UTF_8), false));
+      }
+    }
+  }
+
+  /** An event with the state it was raised in, as journaled and sent. */
+  private NewEvent stateMessage(StateEvent event, EdgeStatus current, Instant raisedAt) {
     EVENTS.info("Edge event edgeId={} type={} details={}", edgeId, event.type(), event.details());
     Map<String, Object> described = new LinkedHashMap<>(event.details());
     described.put("type", event.type());
     // The cloud may see an event twice (a PUBACK lost to a crash); the id lets it keep one.
     described.put("event_id", UUID.randomUUID().toString());
-    Instant raisedAt = clock.instant();
-    byte[] message = toJson(message(status.get(), described));
-    try {
-      journal.append(event.type(), new String(message, StandardCharsets.UTF_8), raisedAt);
-    } catch (RuntimeException e) {
-      // The cycle must go on: the event goes out now if it can, and the edge log above keeps it.
-      LOG.error("Event not journaled edgeId={} type={}; published once without retry, lost if the link is down",
-          edgeId, event.type(), e);
-      if (linkUp.getAsBoolean()) {
-        publish(message, false);
-      }
-    }
+    return new NewEvent(event.type(), new String(toJson(message(current, described)), StandardCharsets.UTF_8),
+        raisedAt);
   }
 
   private Map<String, Object> message(EdgeStatus current, Map<String, Object> event) {

@@ -15,6 +15,7 @@ import energy.dispatch.schema.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,8 @@ class ConfigSyncTest {
   private Journal journal;
   private ConfigStore store;
   private ConfigSync sync;
+  /** When set, applying a config fails with it, as opening a device or the journal can. */
+  private RuntimeException applyFailure;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -48,10 +51,14 @@ class ConfigSyncTest {
     store = new ConfigStore(file);
     journal = Journal.open(directory.resolve("journal.db"));
     CommandLedger ledger = new CommandLedger(journal, ack -> acks.add(parse(ack.payload())), clock);
-    sync = new ConfigSync(EDGE, store, ledger, current::get, (config, afterApplied) -> {
+    sync = new ConfigSync(EDGE, store, ledger, current::get, (config, outcome) -> {
+      if (applyFailure != null) {
+        outcome.failed(applyFailure);
+        return;
+      }
       current.set(config);
-      afterApplied.run();
-    }, events::add, clock);
+      outcome.applied();
+    }, (raised, change) -> events.addAll(raised), clock);
     sync.attach((topic, payload) -> requests.add(payload));
   }
 
@@ -94,13 +101,78 @@ class ConfigSyncTest {
   }
 
   @Test
-  void a_valid_answer_is_saved_applied_and_acked_executed() throws Exception {
+  void a_valid_answer_is_applied_saved_and_acked_executed() throws Exception {
     sync.request("sync-1");
     answer("sync-1", config(2));
 
     assertThat(current.get().version()).isEqualTo(2);
     assertThat(versionOnDisk()).isEqualTo(2);
     assertThat(acks).singleElement().satisfies(ack -> assertThat(ack.status()).isEqualTo(AckStatus.EXECUTED));
+  }
+
+  @Test
+  void a_config_that_fails_to_apply_is_acked_failed_naming_why_and_the_file_keeps_the_last_good_one()
+      throws Exception {
+    byte[] lastGood = Files.readAllBytes(store.path());
+    applyFailure = new IllegalStateException("device bms_main cannot be opened: unknown host bms.invalid");
+    sync.request("sync-1");
+
+    answer("sync-1", config(2));
+
+    assertThat(current.get().version()).isEqualTo(1);
+    assertThat(Files.readAllBytes(store.path())).isEqualTo(lastGood);
+    assertThat(Files.list(directory).map(path -> path.getFileName().toString())).doesNotContain("config.json.new");
+    assertThat(acks).singleElement().satisfies(ack -> {
+      assertThat(ack.status()).isEqualTo(AckStatus.FAILED);
+      assertThat(ack.error().code()).isEqualTo("internal");
+      assertThat(ack.error().message()).contains("applying config version 2 failed",
+          "device bms_main cannot be opened: unknown host bms.invalid", "version 1 stays in force");
+    });
+  }
+
+  @Test
+  void the_same_version_with_a_different_document_is_refused_and_the_file_stays() throws Exception {
+    byte[] lastGood = Files.readAllBytes(store.path());
+    sync.request("sync-1");
+
+    answer("sync-1", config(1).put("cycle_period_ms", 500));
+
+    assertThat(current.get()).isEqualTo(EdgeHarness.demoConfig());
+    assertThat(Files.readAllBytes(store.path())).isEqualTo(lastGood);
+    assertThat(acks).singleElement().satisfies(ack -> {
+      assertThat(ack.error().code()).isEqualTo("invalid_config");
+      assertThat(ack.error().message()).contains("same version number", "needs a new version");
+    });
+    assertThat(events).extracting(StateEvent::type).containsExactly(StateEvent.CONFIG_REFUSED);
+  }
+
+  @Test
+  void the_config_in_force_offered_again_is_acked_executed_and_the_file_is_left_alone() throws Exception {
+    FileTime written = Files.getLastModifiedTime(store.path());
+    sync.request("sync-1");
+
+    answer("sync-1", config(1));
+
+    assertThat(acks).singleElement().satisfies(ack -> assertThat(ack.status()).isEqualTo(AckStatus.EXECUTED));
+    assertThat(Files.getLastModifiedTime(store.path())).isEqualTo(written);
+    assertThat(Files.exists(directory.resolve("config.json.new"))).isFalse();
+  }
+
+  @Test
+  void a_config_in_force_that_cannot_be_saved_is_acked_failed_saying_the_old_file_stays() throws Exception {
+    // A non-empty directory where the file should be: the rename over it fails, as on a broken disk.
+    Files.delete(store.path());
+    Files.createDirectories(store.path().resolve("blocker"));
+    sync.request("sync-1");
+
+    answer("sync-1", config(2));
+
+    assertThat(current.get().version()).isEqualTo(2);
+    assertThat(acks).singleElement().satisfies(ack -> {
+      assertThat(ack.status()).isEqualTo(AckStatus.FAILED);
+      assertThat(ack.error().message()).contains("config version 2 is in force but could not be saved to",
+          "the next start of the edge loads the config that file holds");
+    });
   }
 
   @Test

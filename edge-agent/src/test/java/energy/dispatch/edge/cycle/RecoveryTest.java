@@ -3,6 +3,7 @@ package energy.dispatch.edge.cycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import energy.dispatch.edge.journal.PendingEvent;
 import energy.dispatch.edge.testing.EdgeHarness;
 import energy.dispatch.edge.testing.FakeClock;
 import energy.dispatch.edge.testing.SiteModelGateway;
@@ -161,6 +162,26 @@ class RecoveryTest {
     assertThat(edge.cycle.status().overrides()).isEmpty();
     assertThat(edge.events("override_reverted")).singleElement()
         .satisfies(event -> assertThat(event.details()).containsEntry("command_id", "minsoc"));
+  }
+
+  @Test
+  void an_override_whose_time_ran_out_while_the_agent_was_down_reverts_on_the_first_cycle_with_its_event() {
+    edge.send(edge.commands.override("minsoc-down", "min_soc", "MinSoc", 15, 3600));
+    edge.step();
+    edge.close();
+    clock.advance(Duration.ofHours(2));
+
+    edge = new EdgeHarness(directory, gateway, clock);
+    edge.recover();
+    assertThat(edge.cycle.status().overrides()).as("restored from the journal").hasSize(1);
+    edge.cycle();
+
+    assertThat(edge.cycle.status().overrides()).isEmpty();
+    assertThat(edge.site.controllers().minSocPercent().getAsDouble()).isEqualTo(10.0);
+    assertThat(edge.events("override_reverted")).singleElement()
+        .satisfies(event -> assertThat(event.details()).containsEntry("command_id", "minsoc-down"));
+    assertThat(edge.journal.overrides()).isEmpty();
+    assertThat(edge.journal.unsentEvents()).extracting(PendingEvent::type).containsExactly("override_reverted");
   }
 
   @Test

@@ -11,6 +11,7 @@ import energy.dispatch.schema.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +89,35 @@ class JournalTest {
       assertThat(journal.unsentEvents()).extracting(PendingEvent::type)
           .containsExactly("override_reverted", "config_applied");
       assertThat(journal.unsentEvents()).extracting(PendingEvent::payload).containsExactly("{\"n\":2}", "{\"n\":3}");
+    }
+  }
+
+  @Test
+  void an_event_and_the_removal_it_reports_commit_together_or_not_at_all() {
+    ParameterOverride override = new ParameterOverride("min_soc", "MinSoc", Json.mapper().getNodeFactory().numberNode(15),
+        "ov-1", NOW);
+    Hold hold = new Hold("bms_main/SetActivePower", "sp-1", 20_000, NOW);
+    try (Journal journal = Journal.open(path())) {
+      journal.update(changes -> {
+        changes.putOverride(override);
+        changes.putHold(hold);
+      });
+      List<NewEvent> reverted = List.of(new NewEvent("override_reverted", "{}", NOW));
+
+      assertThatThrownBy(() -> journal.recordEvents(reverted, changes -> {
+        changes.removeOverride("min_soc", "MinSoc");
+        changes.removeHold("bms_main/SetActivePower");
+        throw new JournalException("disk full");
+      })).hasMessage("disk full");
+      assertThat(journal.overrides()).containsExactly(override);
+      assertThat(journal.holds()).containsExactly(hold);
+      assertThat(journal.unsentEvents()).isEmpty();
+
+      journal.recordEvents(reverted, changes -> changes.removeOverride("min_soc", "MinSoc"));
+    }
+    try (Journal journal = Journal.open(path())) {
+      assertThat(journal.overrides()).isEmpty();
+      assertThat(journal.unsentEvents()).extracting(PendingEvent::type).containsExactly("override_reverted");
     }
   }
 

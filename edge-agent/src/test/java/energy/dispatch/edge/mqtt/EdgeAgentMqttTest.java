@@ -10,7 +10,11 @@ import energy.dispatch.broker.embedded.BrokerSettings;
 import energy.dispatch.broker.embedded.EmbeddedBroker;
 import energy.dispatch.edge.EdgeAgent;
 import energy.dispatch.edge.EdgeSettings;
+import energy.dispatch.edge.device.modbus.ModbusDeviceGateway;
+import energy.dispatch.edge.journal.ControllerSetting;
+import energy.dispatch.edge.journal.Hold;
 import energy.dispatch.edge.journal.Journal;
+import energy.dispatch.edge.journal.ParameterOverride;
 import energy.dispatch.edge.journal.JournalException;
 import energy.dispatch.edge.testing.CloudTestClient;
 import energy.dispatch.edge.testing.Commands;
@@ -34,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -247,6 +252,84 @@ class EdgeAgentMqttTest {
     assertThat(Json.mapper().readTree(configPath.toFile()).path("version").asInt()).isEqualTo(1);
   }
 
+  /** Answers the agent's config request for {@code commandId} with {@code config}. */
+  private void syncConfig(String commandId, ObjectNode config) throws Exception {
+    cloud.sendCommand(system(commandId, "sync_config"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.configRequests.stream()
+        .anyMatch(request -> request.path("request_id").asText().equals(commandId)));
+    ObjectNode answer = Json.mapper().createObjectNode().put("request_id", commandId);
+    answer.set("config", config);
+    cloud.sendConfig(answer);
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor(commandId).isPresent());
+  }
+
+  @Test
+  void sync_config_that_fails_to_apply_is_acked_failed_and_memory_journal_and_disk_keep_the_last_good_one()
+      throws Exception {
+    // The devices of version 2 cannot be opened: the apply fails after validation, as a bad host would make it.
+    EdgeAgent agent = EdgeAgent.start(settings(broker.port()), config -> {
+      if (config.version() == 2) {
+        throw new IllegalStateException("device bms_main cannot be opened: unknown host bms.invalid");
+      }
+      return new ModbusDeviceGateway(config);
+    });
+    closeables.add(agent);
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+    cloud.sendCommand(Json.mapper().createObjectNode().put("command_id", "mode-on").put("command_type", "mode_change")
+        .put("value", "on").put("expires_at", Instant.now().plusSeconds(300).toString())
+        .set("target", Json.mapper().createObjectNode().put("edge_id", edgeId).put("controller", "peak_shaving")));
+    cloud.sendCommand(override("ov-kept", 45_000, 600));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("ov-kept").isPresent());
+    byte[] lastGood = Files.readAllBytes(configPath);
+
+    syncConfig("sync-fails", config(2));
+
+    Ack failed = cloud.resultFor("sync-fails").orElseThrow();
+    assertThat(failed.status()).isEqualTo(AckStatus.FAILED);
+    assertThat(failed.error().message()).contains("applying config version 2 failed",
+        "device bms_main cannot be opened: unknown host bms.invalid", "version 1 stays in force");
+    assertThat(agent.status().configVersion()).isEqualTo(1);
+    assertThat(agent.status().overrides()).extracting(ParameterOverride::commandId).containsExactly("ov-kept");
+    assertThat(cloud.events("config_applied")).isEmpty();
+    assertThat(Files.readAllBytes(configPath)).isEqualTo(lastGood);
+    agent.close();
+    try (Journal journal = Journal.open(directory.resolve("journal.db"))) {
+      assertThat(journal.overrides()).extracting(ParameterOverride::commandId).containsExactly("ov-kept");
+      assertThat(journal.controllerSettings()).extracting(ControllerSetting::mode).containsExactly(Optional.of("on"));
+    }
+  }
+
+  @Test
+  void sync_config_reports_the_overrides_and_holds_the_new_config_ends() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+    cloud.sendCommand(override("ov-ended", 45_000, 600));
+    ObjectNode reactive = setpoint("sp-reactive", 5_000);
+    ((ObjectNode) reactive.get("target")).put("channel", "SetReactivePower");
+    cloud.sendCommand(reactive.put("unit", "var"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("sp-reactive").isPresent());
+    assertThat(cloud.resultFor("sp-reactive").orElseThrow().status()).isEqualTo(AckStatus.EXECUTED);
+    ObjectNode withoutReactive = config(2);
+    ((com.fasterxml.jackson.databind.node.ArrayNode) withoutReactive.get("devices").get(0).get("channels"))
+        .removeIf(channel -> channel.path("name").asText().equals("SetReactivePower"));
+
+    syncConfig("sync-ends", withoutReactive);
+
+    assertThat(cloud.resultFor("sync-ends").orElseThrow().status()).isEqualTo(AckStatus.EXECUTED);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cloud.events("config_applied").isEmpty());
+    assertThat(cloud.events("override_reverted")).singleElement().satisfies(message -> {
+      assertThat(message.path("event").path("command_id").asText()).isEqualTo("ov-ended");
+      assertThat(message.path("event").path("reason").asText()).isEqualTo("config_change");
+      assertThat(message.path("event").path("value").asInt()).isEqualTo(50_000);
+    });
+    assertThat(cloud.events("hold_ended")).singleElement().satisfies(message -> {
+      assertThat(message.path("event").path("command_id").asText()).isEqualTo("sp-reactive");
+      assertThat(message.path("event").path("reason").asText()).isEqualTo("config_change");
+    });
+    assertThat(agent.status().overrides()).isEmpty();
+    assertThat(agent.status().holds()).extracting(Hold::commandId).doesNotContain("sp-reactive");
+  }
+
   @Test
   void a_restart_command_is_acked_executed_after_the_agent_is_back() throws Exception {
     EdgeAgent agent = startAgent();
@@ -261,6 +344,25 @@ class EdgeAgentMqttTest {
   }
 
   @Test
+  void a_restart_is_acked_executed_within_the_time_its_restarting_event_announced() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+    cloud.sendCommand(setpoint("sp-before-restart", 20_000));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.resultFor("sp-before-restart").isPresent());
+
+    cloud.sendCommand(system("restart-timed", "restart"));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> cloud.resultFor("restart-timed").isPresent());
+    JsonNode restarting = cloud.events("restarting").get(0);
+    Duration announced = Duration.ofSeconds(restarting.path("event").path("expected_sec").asLong());
+    Duration took = Duration.between(cloud.arrivedAt(restarting), cloud.arrivedAt(cloud.resultFor("restart-timed")
+        .orElseThrow()));
+    assertThat(cloud.resultFor("restart-timed").orElseThrow().status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(announced).isPositive();
+    assertThat(took).as("ack after the restarting event").isLessThanOrEqualTo(announced);
+  }
+
+  @Test
   void a_session_taken_over_by_another_client_is_backed_off_from_not_fought_over() throws Exception {
     EdgeAgent agent = startAgent();
     await().atMost(Duration.ofSeconds(10)).until(agent::connected);
@@ -269,11 +371,19 @@ class EdgeAgentMqttTest {
         .serverPort(broker.port()).simpleAuth().username(edgeId).password(secret.getBytes(StandardCharsets.UTF_8))
         .applySimpleAuth().buildBlocking();
     intruder.connectWith().cleanStart(false).send();
-    closeables.add(intruder::disconnect);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !agent.connected());
     await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
         .until(() -> intruder.getState().isConnected() && !agent.connected());
+
+    // Reported, not only logged: the journaled event reaches the cloud once the edge is back, here
+    // after the intruder left and the agent was started again rather than after its minute of back-off.
+    intruder.disconnect();
+    agent.close();
+    startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cloud.events("session_taken_over").isEmpty());
+    assertThat(cloud.events("session_taken_over")).singleElement()
+        .satisfies(message -> assertThat(message.path("event").path("backoff_sec").asLong()).isGreaterThanOrEqualTo(60));
   }
 
   @Test

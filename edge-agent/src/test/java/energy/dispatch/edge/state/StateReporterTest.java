@@ -1,6 +1,7 @@
 package energy.dispatch.edge.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import energy.dispatch.schema.Json;
@@ -45,7 +46,7 @@ class StateReporterTest {
 
   @Test
   void an_event_is_journaled_with_the_state_it_was_raised_in_and_not_published_directly() {
-    StateReporter reporter = reporter((type, message, raisedAt) -> journaled.add(message));
+    StateReporter reporter = reporter((events, change) -> events.forEach(event -> journaled.add(event.payload())));
 
     reporter.report(new StateEvent(StateEvent.HOLD_ENDED, Map.of("channel", "bms_main/SetActivePower")));
 
@@ -59,7 +60,7 @@ class StateReporterTest {
 
   @Test
   void an_event_the_journal_refuses_is_published_at_once_and_the_cycle_goes_on() {
-    StateReporter reporter = reporter((type, message, raisedAt) -> {
+    StateReporter reporter = reporter((events, change) -> {
       throw new IllegalStateException("disk full");
     });
 
@@ -70,8 +71,20 @@ class StateReporterTest {
   }
 
   @Test
+  void an_event_whose_state_change_the_journal_refuses_fails_its_caller_and_is_not_published() {
+    StateReporter reporter = reporter((events, change) -> {
+      throw new IllegalStateException("disk full");
+    });
+
+    assertThatThrownBy(() -> reporter.report(new StateEvent(StateEvent.HOLD_ENDED, Map.of("channel", "bms_main/x")),
+        changes -> changes.removeHold("bms_main/x"))).hasMessage("disk full");
+
+    assertThat(published).isEmpty();
+  }
+
+  @Test
   void no_snapshot_is_queued_while_the_link_is_down() {
-    StateReporter reporter = reporter((type, message, raisedAt) -> journaled.add(message));
+    StateReporter reporter = reporter((events, change) -> events.forEach(event -> journaled.add(event.payload())));
     linkUp.set(false);
     reporter.publishState();
     assertThat(published).isEmpty();

@@ -12,7 +12,11 @@ import energy.dispatch.schema.Json;
 import energy.dispatch.schema.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +29,8 @@ public final class CloudTestClient implements AutoCloseable {
   public final List<Ack> acks = new CopyOnWriteArrayList<>();
   public final List<JsonNode> states = new CopyOnWriteArrayList<>();
   public final List<JsonNode> configRequests = new CopyOnWriteArrayList<>();
+  /** When each ack and state message arrived, by this JVM's clock. */
+  private final Map<Object, Instant> arrivals = Collections.synchronizedMap(new IdentityHashMap<>());
 
   public CloudTestClient(int port, String cloudSecret, String edgeId) throws Exception {
     this(port, cloudSecret, edgeId, false);
@@ -54,10 +60,14 @@ public final class CloudTestClient implements AutoCloseable {
   private void received(Mqtt5Publish publish) {
     String topic = publish.getTopic().toString();
     try {
+      Instant arrived = Instant.now();
       JsonNode message = Json.mapper().readTree(publish.getPayloadAsBytes());
       if (topic.equals(Topics.acks(edgeId))) {
-        acks.add(Json.mapper().treeToValue(message, Ack.class));
+        Ack ack = Json.mapper().treeToValue(message, Ack.class);
+        arrivals.put(ack, arrived);
+        acks.add(ack);
       } else if (topic.equals(Topics.state(edgeId))) {
+        arrivals.put(message, arrived);
         states.add(message);
       } else {
         configRequests.add(message);
@@ -89,6 +99,12 @@ public final class CloudTestClient implements AutoCloseable {
   /** The latest retained-style state (without an event), if any arrived. */
   public Optional<JsonNode> lastState() {
     return states.stream().filter(state -> !state.has("event")).reduce((a, b) -> b);
+  }
+
+  /** When an ack or a state message of this client arrived. */
+  public Instant arrivedAt(Object ackOrState) {
+    return Optional.ofNullable(arrivals.get(ackOrState))
+        .orElseThrow(() -> new IllegalArgumentException("not received by this client: " + ackOrState));
   }
 
   public List<JsonNode> events(String type) {

@@ -12,6 +12,7 @@ import energy.dispatch.edge.cycle.SiteState;
 import energy.dispatch.edge.cycle.SystemActions;
 import energy.dispatch.edge.journal.Journal;
 import energy.dispatch.edge.state.StateEvent;
+import energy.dispatch.edge.state.StateReporter;
 import energy.dispatch.schema.Ack;
 import energy.dispatch.schema.AckStatus;
 import energy.dispatch.schema.CapabilityConfig;
@@ -24,11 +25,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The edge without its MQTT link, for cycle-replay tests: a real journal, intake, queue, Core
  * Cycle and controllers on a fake clock, over a {@link SiteModelGateway}. Acks and events are
- * recorded in order. Close it to "stop the process"; open another on the same directory to restart.
+ * recorded in order, and events journaled as the agent does. Close it to "stop the process"; open another on the same directory to restart.
  */
 public final class EdgeHarness implements AutoCloseable {
 
@@ -58,7 +60,14 @@ public final class EdgeHarness implements AutoCloseable {
     this.queue = new CommandQueue(queueCapacity);
     this.site = new SiteState(config, Controllers.of(config, journal.controllerSettings(), journal.overrides()),
         new Holds(journal.holds()));
-    this.cycle = new CoreCycle(site, queue, ledger, () -> gateway, recordingActions(), events::add, clock, clock, 900);
+    AtomicReference<CoreCycle> cycleRef = new AtomicReference<>();
+    StateReporter reporter = new StateReporter(Commands.EDGE, () -> cycleRef.get().status(), clock,
+        journal::recordEvents);
+    this.cycle = new CoreCycle(site, queue, ledger, () -> gateway, recordingActions(), (raised, change) -> {
+      reporter.report(raised, change);
+      events.addAll(raised);
+    }, clock, clock, 900);
+    cycleRef.set(cycle);
     this.intake = new CommandIntake(Commands.EDGE, ledger, queue, site::config, clock, clock, true,
         cycle::applyEmergencies);
     this.commands = new Commands(clock);
