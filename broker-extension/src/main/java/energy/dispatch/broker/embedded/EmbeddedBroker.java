@@ -60,7 +60,7 @@ public final class EmbeddedBroker implements AutoCloseable {
    */
   public static EmbeddedBroker start(BrokerSettings settings, CredentialStore credentials) {
     BrokerStatus status = new BrokerStatus();
-    DispatchExtension extension = new DispatchExtension(credentials, status);
+    DispatchExtension extension = new DispatchExtension(credentials, status, settings.failedLoginDelay());
     return start(settings, extension, status);
   }
 
