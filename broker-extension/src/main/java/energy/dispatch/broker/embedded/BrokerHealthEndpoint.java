@@ -34,6 +34,7 @@ public final class BrokerHealthEndpoint implements AutoCloseable {
 
   private final HttpServer server;
   private final BrokerStatus status;
+  private boolean closed;
 
   private BrokerHealthEndpoint(HttpServer server, BrokerStatus status) {
     this.server = server;
@@ -77,7 +78,10 @@ public final class BrokerHealthEndpoint implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    server.stop(0);
+    if (!closed) {
+      closed = true;
+      server.stop(0);
+    }
   }
 
   private void answer(HttpExchange exchange) throws IOException {
