@@ -25,6 +25,8 @@ public final class DispatchExtension implements ExtensionMain {
 
   /** The logger of client connects, disconnects and refusals, apart from operational logging. */
   public static final String EVENT_LOGGER = "dispatch.broker.events";
+  /** How long a refused CONNECT waits for its answer unless configured otherwise. */
+  public static final Duration DEFAULT_FAILED_LOGIN_DELAY = Duration.ofSeconds(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(DispatchExtension.class);
   private static final String ALLOW_ALL_EXTENSION_ID = "hivemq-allow-all-extension";
@@ -38,12 +40,12 @@ public final class DispatchExtension implements ExtensionMain {
   public DispatchExtension() {
     this.givenCredentials = null;
     this.status = new BrokerStatus();
-    this.failedLoginDelay = ExtensionProperties.DEFAULT_FAILED_LOGIN_DELAY;
+    this.failedLoginDelay = DEFAULT_FAILED_LOGIN_DELAY;
   }
 
   /** For embedding: the extension starts and closes {@code credentials} and reports to {@code status}. */
   public DispatchExtension(CredentialStore credentials, BrokerStatus status) {
-    this(credentials, status, ExtensionProperties.DEFAULT_FAILED_LOGIN_DELAY);
+    this(credentials, status, DEFAULT_FAILED_LOGIN_DELAY);
   }
 
   /** As above, with the delay before a refused login is answered. */

@@ -20,7 +20,6 @@ record ExtensionProperties(String jdbcUrl, String jdbcUser, String jdbcPassword,
     Duration refreshInterval, Duration failedLoginDelay) {
 
   static final String FILE_NAME = "dispatch-extension.properties";
-  static final Duration DEFAULT_FAILED_LOGIN_DELAY = Duration.ofSeconds(1);
 
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
@@ -46,7 +45,7 @@ record ExtensionProperties(String jdbcUrl, String jdbcUser, String jdbcPassword,
       problems.add("cloud.secret.sha256 must be 64 hex characters (the SHA-256 of the cloud secret)");
     }
     Duration refresh = millis(raw, "refresh.ms", JdbcCredentialStore.DEFAULT_REFRESH, problems);
-    Duration delay = millis(raw, "auth.failure.delay.ms", DEFAULT_FAILED_LOGIN_DELAY, problems);
+    Duration delay = millis(raw, "auth.failure.delay.ms", DispatchExtension.DEFAULT_FAILED_LOGIN_DELAY, problems);
     if (!problems.isEmpty()) {
       throw new IllegalStateException("invalid " + source + ": " + String.join("; ", problems));
     }

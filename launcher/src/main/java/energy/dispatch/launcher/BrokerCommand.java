@@ -1,7 +1,10 @@
 package energy.dispatch.launcher;
 
+import energy.dispatch.broker.BrokerStatus;
 import energy.dispatch.broker.JdbcCredentialStore;
+import energy.dispatch.broker.embedded.BrokerHealthEndpoint;
 import energy.dispatch.broker.embedded.BrokerSettings;
+import energy.dispatch.broker.embedded.BrokerStartException;
 import energy.dispatch.broker.embedded.EmbeddedBroker;
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.cloud.internal.Database;
@@ -13,8 +16,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,12 +30,16 @@ import picocli.CommandLine.Spec;
  * {@code ./dispatch broker}: the embedded HiveMQ with the dispatch extension, alone. Credentials
  * come from the PostgreSQL of {@code DATABASE_URL}; the cloud's secret from
  * {@code DISPATCH_CLOUD_MQTT_SECRET}. The schema is migrated first, so the broker can start before
- * any cloud node.
+ * any cloud node. {@code GET /health} on {@code DISPATCH_BROKER_HEALTH_PORT} (default 8081, loopback)
+ * says whether the broker admits clients and, if not, why.
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
     description = "Runs the MQTT broker with the dispatch extension (env: DATABASE_URL, DISPATCH_CLOUD_MQTT_SECRET, "
-        + "DISPATCH_MQTT_PORT, DISPATCH_MQTT_KEYSTORE_PASSWORD).")
+        + "DISPATCH_MQTT_PORT, DISPATCH_MQTT_KEYSTORE_PASSWORD, DISPATCH_MQTT_AUTH_FAILURE_DELAY_MS, "
+        + "DISPATCH_BROKER_HEALTH_HOST, DISPATCH_BROKER_HEALTH_PORT).")
 final class BrokerCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerCommand.class);
 
   @Spec
   private CommandSpec spec;
@@ -53,21 +63,56 @@ final class BrokerCommand implements Callable<Integer> {
     String cloudSecret = require(env, "DISPATCH_CLOUD_MQTT_SECRET");
     int port = Ports.parse(BrokerSettings.PORT_SETTING, env.getOrDefault(BrokerSettings.PORT_SETTING, "1883"));
     // Before the database: a listener setting that is wrong costs nothing to report.
-    BrokerSettings listener = listener(env, port);
+    BrokerSettings listener = listener(env, port).withEnvironment(env);
     CloudSettings database = CloudSettings.fromEnvironment(databaseSettings(env));
-    Database.connectAndMigrate(database).close();
+    BrokerStatus status = new BrokerStatus();
+    try (BrokerHealthEndpoint health = BrokerHealthEndpoint.start(env, status)) {
+      Optional<EmbeddedBroker> broker = start(listener, database, cloudSecret, status);
+      broker.ifPresentOrElse(this::announce, () -> announceDown(status, health));
+      broker.ifPresent(running -> Runtime.getRuntime().addShutdownHook(new Thread(running::close)));
+      new CountDownLatch(1).await();
+    }
+    return 0;
+  }
+
+  /**
+   * The running broker, or empty when it may not admit clients because the database or the extension
+   * failed at start: {@code status} then says why, and the process stays up to answer health checks.
+   */
+  private static Optional<EmbeddedBroker> start(BrokerSettings listener, CloudSettings database, String cloudSecret,
+      BrokerStatus status) {
+    try {
+      Database.connectAndMigrate(database).close();
+    } catch (RuntimeException e) {
+      status.failed("the broker's credential tables cannot be read: " + e.getMessage());
+      LOG.error("MQTT broker not started, it admits no client: {}", status.failureReason().orElseThrow(), e);
+      return Optional.empty();
+    }
     // A DATABASE_URL without a password (trust or peer authentication, as in CI) is valid.
     String password = Objects.requireNonNullElse(database.databasePassword(), "");
     JdbcCredentialStore credentials = new JdbcCredentialStore(database.jdbcUrl(), database.databaseUser(),
         password, CredentialHash.hash(cloudSecret), Duration.ofSeconds(2));
-    try (EmbeddedBroker broker = EmbeddedBroker.start(listener, credentials)) {
-      spec.commandLine().getOut().printf("broker listening on %s:%d%s%n", broker.host(), broker.port(),
-          keystore == null ? "" : " (TLS)");
-      spec.commandLine().getOut().flush();
-      Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
-      new CountDownLatch(1).await();
+    try {
+      return Optional.of(EmbeddedBroker.start(listener, credentials, status));
+    } catch (BrokerStartException e) {
+      if (status.state() != BrokerStatus.State.FAILED) {
+        throw e;
+      }
+      LOG.error("MQTT broker stopped, it admits no client: {}", e.getMessage());
+      return Optional.empty();
     }
-    return 0;
+  }
+
+  private void announce(EmbeddedBroker broker) {
+    spec.commandLine().getOut().printf("broker listening on %s:%d%s%n", broker.host(), broker.port(),
+        keystore == null ? "" : " (TLS)");
+    spec.commandLine().getOut().flush();
+  }
+
+  private void announceDown(BrokerStatus status, BrokerHealthEndpoint health) {
+    spec.commandLine().getErr().printf("broker admits no client: %s; %s answers 503 with this reason until stopped%n",
+        status.failureReason().orElseThrow(), health.uri());
+    spec.commandLine().getErr().flush();
   }
 
   /** Plain TCP on loopback, or TLS only with the key store; its password only from the environment. */

@@ -1,5 +1,6 @@
 package energy.dispatch.launcher;
 
+import energy.dispatch.broker.embedded.BrokerHealthEndpoint;
 import energy.dispatch.cloud.CloudSettings;
 import energy.dispatch.schema.CredentialHash;
 import java.io.PrintWriter;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -54,8 +56,9 @@ final class DemoCommand implements Callable<Integer> {
       // One stable name, so a restarted demo resumes its MQTT session instead of leaving a dead one behind.
       env.putIfAbsent("DISPATCH_NODE_ID", "demo");
       CloudSettings cloudSettings = CloudSettings.fromEnvironment(env);
+      env.putIfAbsent(BrokerHealthEndpoint.PORT_SETTING, Integer.toString(BrokerHealthEndpoint.DEFAULT_PORT));
       system = LocalSystem.start(new LocalSystem.Options(cloudSettings, mqttPort, dataFolder.toAbsolutePath(),
-          DEMO_EDGES, siteConfigFolder));
+          DEMO_EDGES, siteConfigFolder, Optional.empty(), env));
     } catch (RuntimeException | Error e) {
       infrastructure.close();
       throw e;
@@ -78,6 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  WebSocket:  " + system.cloud().webSocketUrl());
     out.println("  REST:       " + httpBase(system) + "/api/v1");
     out.println("  MQTT:       " + system.broker().host() + ":" + system.broker().port());
+    system.brokerHealth().ifPresent(health -> out.println("  broker health: " + health.uri()));
     for (String edgeId : DEMO_EDGES) {
       out.println("  edge " + edgeId + " drives the simulated site on Modbus TCP port "
           + system.site(edgeId).simulator().port());

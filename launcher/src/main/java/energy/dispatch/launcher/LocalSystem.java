@@ -3,6 +3,8 @@ package energy.dispatch.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.broker.JdbcCredentialStore;
+import energy.dispatch.broker.BrokerStatus;
+import energy.dispatch.broker.embedded.BrokerHealthEndpoint;
 import energy.dispatch.broker.embedded.BrokerSettings;
 import energy.dispatch.broker.embedded.EmbeddedBroker;
 import energy.dispatch.cloud.CloudApi;
@@ -44,6 +46,7 @@ public final class LocalSystem implements AutoCloseable {
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
   private final Map<String, Site> sites = new LinkedHashMap<>();
   private EmbeddedBroker broker;
+  private Optional<BrokerHealthEndpoint> brokerHealth = Optional.empty();
   private CloudApi cloud;
   private String cloudSecret;
 
@@ -52,14 +55,22 @@ public final class LocalSystem implements AutoCloseable {
   /**
    * What to start. {@code cloudSettings} names the database, Redis, HTTP port (and HTTPS) and JWT
    * secret; its MQTT port, secret and trust are replaced by those of the broker started here.
+   * {@code brokerEnvironment} may set the broker's failed-login delay and, by naming its port, start
+   * its health endpoint.
    */
   public record Options(CloudSettings cloudSettings, int mqttPort, Path dataFolder, List<String> edgeIds,
-      Path siteConfigFolder, Optional<MqttTls> mqttTls) {
+      Path siteConfigFolder, Optional<MqttTls> mqttTls, Map<String, String> brokerEnvironment) {
 
     /** The parts speak plain MQTT, on loopback. */
     public Options(CloudSettings cloudSettings, int mqttPort, Path dataFolder, List<String> edgeIds,
         Path siteConfigFolder) {
       this(cloudSettings, mqttPort, dataFolder, edgeIds, siteConfigFolder, Optional.empty());
+    }
+
+    /** The broker with its defaults and no health endpoint. */
+    public Options(CloudSettings cloudSettings, int mqttPort, Path dataFolder, List<String> edgeIds,
+        Path siteConfigFolder, Optional<MqttTls> mqttTls) {
+      this(cloudSettings, mqttPort, dataFolder, edgeIds, siteConfigFolder, mqttTls, Map.of());
     }
   }
 
@@ -84,12 +95,16 @@ public final class LocalSystem implements AutoCloseable {
     cloudSecret = CredentialHash.newSecret();
     CloudSettings base = options.cloudSettings();
     Map<String, String> edgeSecrets = prepareDatabase(base, options);
-    BrokerSettings brokerSettings =
-        BrokerSettings.defaults(options.dataFolder().resolve("broker")).withPort(options.mqttPort());
+    BrokerSettings brokerSettings = BrokerSettings.defaults(options.dataFolder().resolve("broker"))
+        .withPort(options.mqttPort()).withEnvironment(options.brokerEnvironment());
+    BrokerStatus brokerStatus = new BrokerStatus();
+    if (options.brokerEnvironment().containsKey(BrokerHealthEndpoint.PORT_SETTING)) {
+      brokerHealth = Optional.of(push(BrokerHealthEndpoint.start(options.brokerEnvironment(), brokerStatus)));
+    }
     broker = push(EmbeddedBroker.start(
         options.mqttTls().map(tls -> brokerSettings.withTls(tls.brokerKeystore())).orElse(brokerSettings),
         new JdbcCredentialStore(base.jdbcUrl(), base.databaseUser(), base.databasePassword(),
-            CredentialHash.hash(cloudSecret), JdbcCredentialStore.DEFAULT_REFRESH)));
+            CredentialHash.hash(cloudSecret), JdbcCredentialStore.DEFAULT_REFRESH), brokerStatus));
     cloud = push(CloudApi.start(base.toBuilder().mqttHost(broker.host()).mqttPort(broker.port())
         .mqttSecret(cloudSecret).mqttTrust(options.mqttTls().map(MqttTls::trust).orElse(null)).build()));
     for (String edgeId : options.edgeIds()) {
@@ -152,6 +167,11 @@ public final class LocalSystem implements AutoCloseable {
 
   public CloudApi cloud() {
     return cloud;
+  }
+
+  /** The broker's health endpoint, when {@link Options#brokerEnvironment()} names its port. */
+  public Optional<BrokerHealthEndpoint> brokerHealth() {
+    return brokerHealth;
   }
 
   public EmbeddedBroker broker() {

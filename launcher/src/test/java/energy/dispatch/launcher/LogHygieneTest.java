@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * No token and no secret in any log. The test first drives the system through the paths that
  * handle secrets (edge registration and rotation, good and bad tokens, refusals), then reads every
- * log written in this build: its own, and those of every module's tests, which ran before this
- * module's in the reactor.
+ * log written in this build: its own, and those of every other test, including this module's
+ * process-level tests under {@code target/fault-logs}. It runs last: in the integration-test phase
+ * of this module, which the reactor builds last (see this module's pom).
  */
 class LogHygieneTest {
 

@@ -59,8 +59,15 @@ public final class EmbeddedBroker implements AutoCloseable {
    *     start; the message says why, and no broker is left running
    */
   public static EmbeddedBroker start(BrokerSettings settings, CredentialStore credentials) {
-    BrokerStatus status = new BrokerStatus();
-    DispatchExtension extension = new DispatchExtension(credentials, status);
+    return start(settings, credentials, new BrokerStatus());
+  }
+
+  /**
+   * As above, reporting to {@code status}, which a {@link BrokerHealthEndpoint} started before may read: it
+   * keeps the reason after a failed start.
+   */
+  public static EmbeddedBroker start(BrokerSettings settings, CredentialStore credentials, BrokerStatus status) {
+    DispatchExtension extension = new DispatchExtension(credentials, status, settings.failedLoginDelay());
     return start(settings, extension, status);
   }
 

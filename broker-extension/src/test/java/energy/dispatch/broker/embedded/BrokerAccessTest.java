@@ -94,6 +94,23 @@ class BrokerAccessTest {
   }
 
   @Test
+  void publish_beyond_the_maximum_packet_size_is_refused_and_the_connection_closed() throws Exception {
+    // A compliant client refuses to send such a packet, so it is written by hand.
+    try (RawMqttConnection raw = new RawMqttConnection(broker.port())) {
+      raw.connect("cloud-oversized", "cloud", CLOUD_SECRET);
+      assertThat(raw.next().reasonCode()).as("CONNACK").isZero();
+      raw.publishAtQos0(Topics.commands(EDGE_A), new byte[1024]);
+
+      raw.publishAtQos0(Topics.commands(EDGE_A), new byte[BrokerSettings.DEFAULT_MAX_PACKET_SIZE_BYTES]);
+
+      RawMqttConnection.Packet answer = raw.next();
+      assertThat(answer.type()).isEqualTo(RawMqttConnection.Packet.DISCONNECT);
+      assertThat(answer.reasonCode()).as("PACKET_TOO_LARGE").isEqualTo(0x95);
+      assertThat(raw.closedByTheBroker()).isTrue();
+    }
+  }
+
+  @Test
   void cloud_with_a_client_id_outside_its_prefix_is_refused() {
     assertThat(client("node-1").connect("cloud", CLOUD_SECRET))
         .isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID);

@@ -15,6 +15,8 @@ import energy.dispatch.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -101,13 +103,53 @@ class EmbeddedBrokerTest {
   }
 
   @Test
+  void a_refused_connect_is_answered_no_sooner_than_the_configured_delay() {
+    Duration delay = Duration.ofMillis(1500);
+    BrokerSettings settings = BrokerSettings.defaults(dataFolder).withFailedLoginDelay(delay);
+    try (EmbeddedBroker broker = EmbeddedBroker.start(settings, StaticCredentialStore.withCloudSecret(CLOUD_SECRET));
+        MqttTestClient guesser = new MqttTestClient(broker.port(), "cloud-guesser")) {
+      long startNanos = System.nanoTime();
+
+      Mqtt5ConnAckReasonCode answer = guesser.connect("cloud", CredentialHash.newSecret());
+
+      Duration waited = Duration.ofNanos(System.nanoTime() - startNanos);
+      assertThat(answer).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+      assertThat(waited).isGreaterThanOrEqualTo(delay);
+    }
+  }
+
+  @Test
+  void the_failed_login_delay_is_read_from_the_environment() {
+    BrokerSettings settings = BrokerSettings.defaults(dataFolder)
+        .withEnvironment(Map.of(BrokerSettings.FAILED_LOGIN_DELAY_SETTING, "2500"));
+
+    assertThat(settings.failedLoginDelay()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(BrokerSettings.defaults(dataFolder).withEnvironment(Map.of()).failedLoginDelay())
+        .isEqualTo(BrokerSettings.DEFAULT_FAILED_LOGIN_DELAY);
+  }
+
+  @Test
+  void a_failed_login_delay_that_is_not_a_number_is_an_error_naming_the_setting() {
+    BrokerSettings defaults = BrokerSettings.defaults(dataFolder);
+
+    assertThatThrownBy(() -> defaults.withEnvironment(Map.of(BrokerSettings.FAILED_LOGIN_DELAY_SETTING, "1s")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(BrokerSettings.FAILED_LOGIN_DELAY_SETTING)
+        .hasMessageContaining("'1s'");
+    assertThatThrownBy(() -> defaults.withEnvironment(Map.of(BrokerSettings.FAILED_LOGIN_DELAY_SETTING, "-1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(BrokerSettings.FAILED_LOGIN_DELAY_SETTING + " must be 0-30000 ms, was -1");
+  }
+
+  @Test
   void invalid_settings_are_reported_all_at_once() {
     assertThatThrownBy(() -> new BrokerSettings("127.0.0.1", 70_000, dataFolder, 10, 0, java.time.Duration.ZERO,
-        Optional.empty()))
+        Optional.empty(), java.time.Duration.ofMinutes(5)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("DISPATCH_MQTT_PORT")
         .hasMessageContaining("max packet size")
-        .hasMessageContaining("max queued messages");
+        .hasMessageContaining("max queued messages")
+        .hasMessageContaining(BrokerSettings.FAILED_LOGIN_DELAY_SETTING);
   }
 
   /** A credential store whose database cannot be reached when the broker starts. */

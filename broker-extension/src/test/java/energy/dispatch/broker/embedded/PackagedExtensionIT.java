@@ -2,6 +2,10 @@ package energy.dispatch.broker.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.hivemq.configuration.service.InternalConfigurations;
@@ -15,11 +19,14 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The distribution zip unpacked into the extensions folder of a HiveMQ that knows nothing of the extension
@@ -37,6 +44,7 @@ class PackagedExtensionIT {
   Path home;
 
   private EmbeddedHiveMQ hivemq;
+  private int port;
 
   @Test
   void packaged_extension_authenticates_edges_and_enforces_the_acl() throws Exception {
@@ -47,7 +55,7 @@ class PackagedExtensionIT {
     Files.writeString(extensionFolder.resolve("dispatch-extension.properties"), String.join("\n",
         "jdbc.url=" + db.jdbcUrl(), "jdbc.user=" + db.user(), "jdbc.password=" + db.password(),
         "cloud.secret.sha256=" + CredentialHash.hash(CLOUD_SECRET), "refresh.ms=500", "auth.failure.delay.ms=100"));
-    int port = startHiveMq();
+    startHiveMq();
 
     try (MqttTestClient edge = new MqttTestClient(port, EDGE);
         MqttTestClient impostor = new MqttTestClient(port, EDGE);
@@ -67,8 +75,33 @@ class PackagedExtensionIT {
   void packaged_extension_with_a_bad_configuration_leaves_the_broker_admitting_no_client() throws Exception {
     Path extensionFolder = unpackDistribution();
     Files.writeString(extensionFolder.resolve("dispatch-extension.properties"), "refresh.ms=soon\n");
-    int port = startHiveMq();
 
+    List<ILoggingEvent> errors = errorsWhile(this::startHiveMq);
+
+    assertAdmitsNoClient();
+    assertThat(errors).anySatisfy(error -> {
+      assertThat(error.getFormattedMessage()).contains("refused to start", "admits no client");
+      assertThat(error.getThrowableProxy().getMessage()).contains("refresh.ms must be a positive number");
+    });
+  }
+
+  @Test
+  void packaged_extension_whose_database_is_unreachable_at_start_leaves_the_broker_admitting_no_client()
+      throws Exception {
+    Path extensionFolder = unpackDistribution();
+    Files.writeString(extensionFolder.resolve("dispatch-extension.properties"), String.join("\n",
+        "jdbc.url=jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/dispatch", "jdbc.user=dispatch",
+        "cloud.secret.sha256=" + CredentialHash.hash(CLOUD_SECRET)));
+
+    List<ILoggingEvent> errors = errorsWhile(this::startHiveMq);
+
+    assertAdmitsNoClient();
+    assertThat(errors).anySatisfy(error -> assertThat(error.getThrowableProxy().getMessage())
+        .contains("cannot load broker credentials"));
+  }
+
+  /** What an operator of a stock HiveMQ sees from outside: every CONNECT refused, credentials or not. */
+  private void assertAdmitsNoClient() throws Exception {
     try (MqttTestClient cloud = new MqttTestClient(port, "cloud-1");
         MqttTestClient anonymous = new MqttTestClient(port, "anyone")) {
       assertThat(cloud.connect("cloud", CLOUD_SECRET)).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
@@ -78,8 +111,22 @@ class PackagedExtensionIT {
     }
   }
 
+  /** The ERROR lines logged while {@code action} runs: HiveMQ's log, as an operator reads it. */
+  private static List<ILoggingEvent> errorsWhile(Callable<?> action) throws Exception {
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    captured.start();
+    root.addAppender(captured);
+    try {
+      action.call();
+    } finally {
+      root.detachAppender(captured);
+    }
+    return captured.list.stream().filter(event -> event.getLevel() == Level.ERROR).toList();
+  }
+
   private int startHiveMq() throws Exception {
-    int port = FreePorts.next();
+    port = FreePorts.next();
     Path config = Files.createDirectories(home.resolve("conf"));
     Files.writeString(config.resolve("config.xml"), """
         <?xml version="1.0"?>

@@ -98,6 +98,7 @@ final class FaultSystem implements AutoCloseable {
     Map<String, String> env = databaseEnvironment();
     env.put("DISPATCH_CLOUD_MQTT_SECRET", cloudSecret);
     env.put("DISPATCH_MQTT_PORT", Integer.toString(mqttPort));
+    env.put("DISPATCH_BROKER_HEALTH_PORT", "0");
     broker = push(new PartProcess("broker", List.of("broker", "--data", folder.resolve("broker").toString()), env,
         BROKER_READY, logFolder, PartProcess.SERVER_HEAP));
     return broker.start();
