@@ -41,6 +41,8 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, String> env = new HashMap<>(System.getenv());
     int httpPort = Ports.choose("DISPATCH_HTTP_PORT", env.get("DISPATCH_HTTP_PORT"), 8080);
     int mqttPort = Ports.choose("DISPATCH_MQTT_PORT", env.get("DISPATCH_MQTT_PORT"), 1883);
+    int healthPort = Ports.choose(BrokerHealthEndpoint.PORT_SETTING, env.get(BrokerHealthEndpoint.PORT_SETTING),
+        BrokerHealthEndpoint.DEFAULT_PORT);
     boolean secretGiven = env.get("DISPATCH_JWT_SECRET") != null && !env.get("DISPATCH_JWT_SECRET").isBlank();
     if (!secretGiven) {
       env.put("DISPATCH_JWT_SECRET", CredentialHash.newSecret());
@@ -56,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
       // One stable name, so a restarted demo resumes its MQTT session instead of leaving a dead one behind.
       env.putIfAbsent("DISPATCH_NODE_ID", "demo");
       CloudSettings cloudSettings = CloudSettings.fromEnvironment(env);
-      env.putIfAbsent(BrokerHealthEndpoint.PORT_SETTING, Integer.toString(BrokerHealthEndpoint.DEFAULT_PORT));
+      env.put(BrokerHealthEndpoint.PORT_SETTING, Integer.toString(healthPort));
       system = LocalSystem.start(new LocalSystem.Options(cloudSettings, mqttPort, dataFolder.toAbsolutePath(),
           DEMO_EDGES, siteConfigFolder, Optional.empty(), env));
     } catch (RuntimeException | Error e) {
