@@ -10,7 +10,7 @@ import energy.dispatch.edge.config.ConfigSync;
 import energy.dispatch.edge.control.Controllers;
 import energy.dispatch.edge.cycle.CoreCycle;
 import energy.dispatch.edge.cycle.EndEvents;
-import energy.dispatch.edge.cycle.FixedRateSchedule;
+import energy.dispatch.edge.cycle.CycleSchedule;
 import energy.dispatch.edge.cycle.Holds;
 import energy.dispatch.edge.cycle.Recovery;
 import energy.dispatch.edge.cycle.SiteState;
@@ -76,6 +76,7 @@ final class EdgeRuntime implements AutoCloseable {
   private final CoreCycle cycle;
   private final CommandIntake intake;
   private final ScheduledExecutorService cycleThread;
+  private final CycleSchedule schedule;
   private final ExecutorService intakeThread;
   private final MqttLink link;
   private volatile CapabilityConfig config;
@@ -102,6 +103,8 @@ final class EdgeRuntime implements AutoCloseable {
       this.site = new SiteState(config, Controllers.of(config, journal.controllerSettings(), journal.overrides()),
           new Holds(journal.holds()));
       this.cycleThread = Executors.newSingleThreadScheduledExecutor(named("edge-cycle-" + edgeId));
+      this.schedule = new CycleSchedule(cycleThread, MonotonicClock.system(),
+          dueNanos -> guarded("cycle", () -> tick(dueNanos)).run());
       this.intakeThread = Executors.newSingleThreadExecutor(named("edge-intake-" + edgeId));
       AtomicReference<CoreCycle> cycleRef = new AtomicReference<>();
       this.reporter = new StateReporter(edgeId, () -> cycleRef.get().status(), settings.clock(),
@@ -133,10 +136,7 @@ final class EdgeRuntime implements AutoCloseable {
     unfinishedAtStart = journal.unfinished();
     // Devices open on the cycle thread, so that a device that is down never delays the start.
     cycleThread.execute(guarded("recovery", this::ready));
-    long periodMillis = config.cyclePeriodMs();
-    FixedRateSchedule schedule = new FixedRateSchedule(MonotonicClock.system().nanos(), Duration.ofMillis(periodMillis));
-    cycleThread.scheduleAtFixedRate(guarded("cycle", () -> tick(schedule.next())), periodMillis, periodMillis,
-        TimeUnit.MILLISECONDS);
+    schedule.start(Duration.ofMillis(config.cyclePeriodMs()));
     long reportMillis = settings.stateReportPeriod().toMillis();
     cycleThread.scheduleAtFixedRate(guarded("state report", reporter::publishState), reportMillis, reportMillis,
         TimeUnit.MILLISECONDS);
@@ -241,8 +241,9 @@ final class EdgeRuntime implements AutoCloseable {
   /**
    * A new config becomes the baseline: devices reopened, controllers as configured (modes, run
    * list and overrides start again from it), holds on channels that no longer exist dropped, and
-   * each override and hold that ends so reported. The new devices open and the journal commits
-   * before anything in memory changes, so a failure of either leaves the config in force whole.
+   * each override and hold that ends so reported; the next cycle comes at its period. The new
+   * devices open and the journal commits before anything in memory changes, so a failure of
+   * either leaves the config in force whole.
    */
   private void replaceConfig(CapabilityConfig next) {
     CapabilityConfig previous = config;
@@ -265,10 +266,10 @@ final class EdgeRuntime implements AutoCloseable {
     site.replace(next, controllers);
     dropped.forEach(hold -> site.holds().remove(hold.channelKey()));
     config = next;
+    schedule.reschedule(Duration.ofMillis(next.cyclePeriodMs()));
     cycle.refreshStatus();
-    LOG.info("Config applied edgeId={} version={} previousVersion={}", settings.edgeId(), next.version(),
-        previous.version());
-    // TODO: a new cycle_period_ms takes effect at the next agent start; the running schedule keeps the old period.
+    LOG.info("Config applied edgeId={} version={} previousVersion={} cyclePeriodMs={}", settings.edgeId(),
+        next.version(), previous.version(), next.cyclePeriodMs());
   }
 
   /** The end of every override and of the holds {@code dropped}, then the new config itself. */

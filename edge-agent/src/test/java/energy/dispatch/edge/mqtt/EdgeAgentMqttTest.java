@@ -264,6 +264,21 @@ class EdgeAgentMqttTest {
   }
 
   @Test
+  void sync_config_to_a_shorter_cycle_period_takes_effect_without_a_restart() throws Exception {
+    EdgeAgent agent = startAgent();
+    await().atMost(Duration.ofSeconds(10)).until(agent::connected);
+
+    syncConfig("sync-faster", config(2).put("cycle_period_ms", 100));
+
+    assertThat(cloud.resultFor("sync-faster").orElseThrow().status()).isEqualTo(AckStatus.EXECUTED);
+    long cyclesBefore = agent.status().cycles();
+    // 20 cycles take 2 s at the new 100 ms period; at the old 1 s one they would take 20 s.
+    await().atMost(Duration.ofSeconds(6)).until(() -> agent.status().cycles() >= cyclesBefore + 20);
+    assertThat(agent.status().cycleStartLateness().maxMs()).as("measured against the period in force")
+        .isBetween(0.0, 1_000.0);
+  }
+
+  @Test
   void sync_config_that_fails_to_apply_is_acked_failed_and_memory_journal_and_disk_keep_the_last_good_one()
       throws Exception {
     // The devices of version 2 cannot be opened: the apply fails after validation, as a bad host would make it.
