@@ -1,8 +1,10 @@
 package energy.dispatch.edge.command;
 
 import energy.dispatch.edge.journal.Journal;
+import energy.dispatch.edge.journal.PendingAck;
 import energy.dispatch.schema.Ack;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,32 @@ public final class CommandLedger {
   public void result(Ack result, Consumer<Journal.Changes> alongside) {
     sender.send(journal.recordResult(result.commandId(), result, clock.instant(), alongside));
     logResult(result);
+  }
+
+  /**
+   * The result, with the state it changes, journaled in the transaction {@code transaction} opens
+   * (e.g. the one that journals the events reporting that change); the ack is sent once it commits.
+   *
+   * @throws IllegalStateException when {@code transaction} returned without journaling the result
+   */
+  public void result(Ack result, Consumer<Journal.Changes> alongside, Transaction transaction) {
+    AtomicReference<PendingAck> journaled = new AtomicReference<>();
+    transaction.run(changes -> {
+      alongside.accept(changes);
+      journaled.set(changes.finish(result.commandId(), result, clock.instant()));
+    });
+    if (journaled.get() == null) {
+      throw new IllegalStateException("the result of commandId=" + result.commandId()
+          + " was not journaled by the transaction it was given; nothing is sent");
+    }
+    sender.send(journaled.get());
+    logResult(result);
+  }
+
+  /** A journal transaction that someone else opens and commits, running {@code body} inside it. */
+  @FunctionalInterface
+  public interface Transaction {
+    void run(Consumer<Journal.Changes> body);
   }
 
   public void result(Ack result) {

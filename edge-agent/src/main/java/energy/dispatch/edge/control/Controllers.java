@@ -99,6 +99,11 @@ public final class Controllers {
     require(override.controller()).overrides().put(override.parameter(), override);
   }
 
+  /** The override in force on a parameter, if any. */
+  public Optional<ParameterOverride> override(String controller, String parameter) {
+    return find(controller).map(c -> c.overrides().get(parameter));
+  }
+
   public Optional<ParameterOverride> removeOverride(String controller, String parameter) {
     return find(controller).map(c -> c.overrides().remove(parameter));
   }

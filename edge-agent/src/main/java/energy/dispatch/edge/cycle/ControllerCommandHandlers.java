@@ -5,10 +5,13 @@ import energy.dispatch.edge.command.QueuedCommand;
 import energy.dispatch.edge.control.Controllers;
 import energy.dispatch.edge.journal.ControllerSetting;
 import energy.dispatch.edge.journal.ParameterOverride;
+import energy.dispatch.edge.state.StateEvent;
+import energy.dispatch.edge.state.StateEvents;
 import energy.dispatch.schema.Ack;
 import energy.dispatch.schema.Command;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,10 +25,12 @@ final class ControllerCommandHandlers {
 
   private final CommandLedger ledger;
   private final Clock clock;
+  private final StateEvents events;
 
-  ControllerCommandHandlers(CommandLedger ledger, Clock clock) {
+  ControllerCommandHandlers(CommandLedger ledger, Clock clock, StateEvents events) {
     this.ledger = ledger;
     this.clock = clock;
+    this.events = events;
   }
 
   void modeChange(QueuedCommand queued, SiteState site) {
@@ -48,13 +53,20 @@ final class ControllerCommandHandlers {
     site.controllers().enabled(controller, enabled);
   }
 
+  /**
+   * An override in force on the same parameter ends here: {@code override_replaced}, naming this
+   * command, commits with this command's result and the new override.
+   */
   void configOverride(QueuedCommand queued, SiteState site) {
     Command command = queued.command();
     Instant now = clock.instant();
     ParameterOverride override = new ParameterOverride(command.target().controller(), command.target().parameter(),
         command.value(), command.commandId(), now.plusSeconds(command.durationSec()));
-    ledger.result(Ack.executed(command.commandId(), now), changes -> changes.putOverride(override));
     Controllers controllers = site.controllers();
+    List<StateEvent> raised = controllers.override(override.controller(), override.parameter())
+        .map(replaced -> List.of(EndEvents.overrideReplaced(replaced, override))).orElse(List.of());
+    ledger.result(Ack.executed(command.commandId(), now), changes -> changes.putOverride(override),
+        body -> events.report(raised, body));
     controllers.putOverride(override);
   }
 }

@@ -84,7 +84,7 @@ public final class CoreCycle {
     this.events = events;
     this.clock = clock;
     this.monotonic = monotonic;
-    ControllerCommandHandlers controllerCommands = new ControllerCommandHandlers(ledger, clock);
+    ControllerCommandHandlers controllerCommands = new ControllerCommandHandlers(ledger, clock, events);
     handlers.put(CommandType.SETPOINT, new SetpointHandler(gateway, ledger, clock, defaultHoldSeconds, events));
     handlers.put(CommandType.MODE_CHANGE, controllerCommands::modeChange);
     handlers.put(CommandType.SCHEDULER, controllerCommands::scheduler);

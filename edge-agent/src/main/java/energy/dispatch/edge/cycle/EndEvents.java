@@ -7,7 +7,7 @@ import energy.dispatch.edge.state.StateEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The events that tell the cloud a hold or an override is over, at its time or earlier. */
+/** The events that tell the cloud a hold or an override is over, at its time, earlier, or replaced. */
 public final class EndEvents {
 
   /** Why a hold or an override ended before its time: a new config became the baseline. */
@@ -37,5 +37,21 @@ public final class EndEvents {
         .ifPresent(value -> details.put("value", value));
     details.putAll(more);
     return new StateEvent(StateEvent.OVERRIDE_REVERTED, details);
+  }
+
+  /**
+   * The event for an override that a later one on the same parameter ends before its time: the
+   * parameter takes the later one's value, not the configured one.
+   */
+  public static StateEvent overrideReplaced(ParameterOverride replaced, ParameterOverride by) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("controller", replaced.controller());
+    details.put("parameter", replaced.parameter());
+    details.put("command_id", replaced.commandId());
+    details.put("overridden_value", replaced.value());
+    details.put("until", replaced.until().toString());
+    details.put("replaced_by", by.commandId());
+    details.put("value", by.value());
+    return new StateEvent(StateEvent.OVERRIDE_REPLACED, details);
   }
 }

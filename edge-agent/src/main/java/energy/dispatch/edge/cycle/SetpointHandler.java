@@ -15,6 +15,7 @@ import energy.dispatch.schema.Command;
 import energy.dispatch.schema.ErrorCode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -108,12 +109,18 @@ final class SetpointHandler implements CommandHandler {
     return Ack.executed(commandId, now);
   }
 
+  /** The release, its ack and its {@code hold_released} event commit in one journal transaction. */
   private void release(Command command, SiteState site) {
     String channelKey = command.target().channelKey();
-    Optional<Hold> released = site.holds().get(channelKey);
-    ledger.result(Ack.executed(command.commandId(), clock.instant()), changes -> changes.removeHold(channelKey));
+    List<StateEvent> raised = site.holds().get(channelKey).map(hold -> List.of(released(hold, command)))
+        .orElse(List.of());
+    ledger.result(Ack.executed(command.commandId(), clock.instant()), changes -> changes.removeHold(channelKey),
+        body -> events.report(raised, body));
     site.holds().remove(channelKey);
-    released.ifPresent(hold -> events.report(new StateEvent(StateEvent.HOLD_RELEASED, Map.of(
-        "channel", channelKey, "command_id", hold.commandId(), "released_by", command.commandId()))));
+  }
+
+  private static StateEvent released(Hold hold, Command release) {
+    return new StateEvent(StateEvent.HOLD_RELEASED, Map.of(
+        "channel", hold.channelKey(), "command_id", hold.commandId(), "released_by", release.commandId()));
   }
 }

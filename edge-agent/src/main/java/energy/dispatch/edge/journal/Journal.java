@@ -130,13 +130,8 @@ public final class Journal implements AutoCloseable {
    */
   public synchronized PendingAck recordResult(String commandId, Ack result, Instant at, Consumer<Changes> alongside) {
     return inTransaction(tx -> {
-      tx.update("UPDATE commands SET result = ?, finished_at = ? WHERE command_id = ?", ps -> {
-        ps.setString(1, json(result));
-        ps.setString(2, at.toString());
-        ps.setString(3, commandId);
-      });
       alongside.accept(tx);
-      return tx.insertAck(result);
+      return tx.finish(commandId, result, at);
     });
   }
 
@@ -243,6 +238,16 @@ public final class Journal implements AutoCloseable {
   public final class Changes {
 
     private Changes() {}
+
+    /** A command's result and its ack, inside a transaction that commits more, e.g. the events it raises. */
+    public PendingAck finish(String commandId, Ack result, Instant at) {
+      update("UPDATE commands SET result = ?, finished_at = ? WHERE command_id = ?", ps -> {
+        ps.setString(1, json(result));
+        ps.setString(2, at.toString());
+        ps.setString(3, commandId);
+      });
+      return insertAck(result);
+    }
 
     public void putHold(Hold hold) {
       update("INSERT OR REPLACE INTO holds (channel_key, command_id, value, until) VALUES (?, ?, ?, ?)", ps -> {

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.edge.control.Controllers;
+import energy.dispatch.edge.journal.Hold;
+import energy.dispatch.edge.journal.JournalException;
+import energy.dispatch.edge.journal.ParameterOverride;
+import energy.dispatch.edge.journal.PendingEvent;
 import energy.dispatch.edge.state.CycleLateness;
 import energy.dispatch.edge.state.StateEvent;
 import energy.dispatch.edge.testing.EdgeHarness;
@@ -132,6 +136,32 @@ class CycleReplayTest {
     assertThat(edge.resultFor("sp-release").status()).isEqualTo(AckStatus.EXECUTED);
     assertThat(edge.events(StateEvent.HOLD_RELEASED)).hasSize(1);
     assertThat(model.gridPowerWatts()).isZero();
+  }
+
+  @Test
+  void a_release_commits_with_its_hold_released_event_and_neither_happens_when_the_event_cannot_be_journaled() {
+    start(site(200_000, 50, 40_000, 15_000));
+    edge.send(edge.commands.setpoint("sp-held", 20_000));
+    edge.step();
+    edge.eventJournalFailure = new JournalException("disk full");
+
+    edge.send(edge.commands.setpoint("sp-release-1", null));
+    edge.step();
+
+    assertThat(edge.resultFor("sp-release-1").status()).isEqualTo(AckStatus.FAILED);
+    assertThat(edge.journal.holds()).extracting(Hold::commandId).containsExactly("sp-held");
+    assertThat(edge.site.holds().all()).extracting(Hold::commandId).containsExactly("sp-held");
+    assertThat(edge.journal.unsentEvents()).isEmpty();
+
+    edge.eventJournalFailure = null;
+    edge.send(edge.commands.setpoint("sp-release-2", null));
+    edge.step();
+
+    assertThat(edge.resultFor("sp-release-2").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(edge.journal.holds()).isEmpty();
+    assertThat(edge.journal.unsentEvents()).extracting(PendingEvent::type).containsExactly(StateEvent.HOLD_RELEASED);
+    assertThat(edge.events(StateEvent.HOLD_RELEASED)).singleElement().satisfies(event -> assertThat(event.details())
+        .containsEntry("command_id", "sp-held").containsEntry("released_by", "sp-release-2"));
   }
 
   @Test
@@ -356,6 +386,45 @@ class CycleReplayTest {
         event.details()).containsEntry("command_id", "minsoc-15").containsEntry("parameter", "MinSoc"));
     edge.step();
     assertThat(model.batteryPowerWatts()).as("back to MinSoc 10 %%: peak shaving discharges").isEqualTo(-20_000);
+  }
+
+  @Test
+  void a_second_override_of_a_parameter_replaces_the_first_which_ends_with_override_replaced_naming_it() {
+    start(site(200_000, 50, 40_000, 15_000));
+    edge.send(edge.commands.override("pl-first", "peak_shaving", "PeakLimit", 45_000, 600));
+    edge.step();
+
+    edge.send(edge.commands.override("pl-second", "peak_shaving", "PeakLimit", 40_000, 60));
+    edge.step();
+
+    assertThat(edge.resultFor("pl-second").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(edge.events(StateEvent.OVERRIDE_REPLACED)).singleElement().satisfies(event -> assertThat(
+        event.details()).containsEntry("command_id", "pl-first").containsEntry("replaced_by", "pl-second")
+        .containsEntry("parameter", "PeakLimit"));
+    assertThat(edge.journal.unsentEvents()).extracting(PendingEvent::type)
+        .containsExactly(StateEvent.OVERRIDE_REPLACED);
+    assertThat(edge.journal.overrides()).extracting(ParameterOverride::commandId).containsExactly("pl-second");
+
+    edge.step(Duration.ofSeconds(600));
+
+    assertThat(edge.events(StateEvent.OVERRIDE_REVERTED)).as("only the override in force reverts")
+        .singleElement().satisfies(event -> assertThat(event.details()).containsEntry("command_id", "pl-second"));
+  }
+
+  @Test
+  void a_second_override_whose_replaced_event_cannot_be_journaled_fails_and_the_first_stays_in_force() {
+    start(site(200_000, 50, 40_000, 15_000));
+    edge.send(edge.commands.override("pl-first", "peak_shaving", "PeakLimit", 45_000, 600));
+    edge.step();
+    edge.eventJournalFailure = new JournalException("disk full");
+
+    edge.send(edge.commands.override("pl-second", "peak_shaving", "PeakLimit", 40_000, 60));
+    edge.step();
+
+    assertThat(edge.resultFor("pl-second").status()).isEqualTo(AckStatus.FAILED);
+    assertThat(edge.journal.overrides()).extracting(ParameterOverride::commandId).containsExactly("pl-first");
+    assertThat(edge.cycle.status().overrides()).extracting(ParameterOverride::commandId).containsExactly("pl-first");
+    assertThat(edge.journal.unsentEvents()).isEmpty();
   }
 
   @Test

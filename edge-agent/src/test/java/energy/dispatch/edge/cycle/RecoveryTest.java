@@ -185,6 +185,23 @@ class RecoveryTest {
   }
 
   @Test
+  void a_replaced_override_stays_replaced_across_a_restart_and_its_event_is_kept_to_send() {
+    edge.send(edge.commands.override("minsoc-15", "min_soc", "MinSoc", 15, 3600));
+    edge.step();
+    edge.send(edge.commands.override("minsoc-20", "min_soc", "MinSoc", 20, 3600));
+    edge.step();
+
+    restart();
+    edge.step();
+
+    assertThat(edge.cycle.status().overrides()).extracting(override -> override.commandId())
+        .containsExactly("minsoc-20");
+    assertThat(edge.site.controllers().minSocPercent().getAsDouble()).isEqualTo(20.0);
+    assertThat(edge.journal.unsentEvents()).extracting(PendingEvent::type).containsExactly("override_replaced");
+    assertThat(edge.journal.unsentEvents().get(0).payload()).contains("\"replaced_by\":\"minsoc-20\"");
+  }
+
+  @Test
   void a_restart_command_is_acked_executed_once_the_agent_is_back() {
     edge.send(edge.commands.system("restart-1", "restart"));
     edge.step();

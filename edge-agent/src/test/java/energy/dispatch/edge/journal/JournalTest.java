@@ -169,6 +169,39 @@ class JournalTest {
   }
 
   @Test
+  void a_result_its_state_change_and_its_event_commit_together_or_not_at_all() {
+    Hold hold = new Hold("bms_main/SetActivePower", "sp-1", 20_000, NOW.plusSeconds(900));
+    List<NewEvent> released = List.of(new NewEvent("hold_released", "{}", NOW));
+    try (Journal journal = Journal.open(path())) {
+      journal.update(changes -> changes.putHold(hold));
+      journal.recordReceived("release-1", "{}", NOW, Ack.delivered("release-1"));
+
+      assertThatThrownBy(() -> journal.recordEvents(released, changes -> {
+        changes.removeHold("bms_main/SetActivePower");
+        changes.finish("release-1", Ack.executed("release-1", NOW), NOW);
+        throw new JournalException("disk full");
+      })).hasMessage("disk full");
+      assertThat(journal.holds()).containsExactly(hold);
+      assertThat(journal.find("release-1").orElseThrow().finished()).isFalse();
+      assertThat(journal.unsentAcks()).extracting(PendingAck::payload)
+          .noneMatch(ack -> ack.contains("\"status\":\"executed\""));
+      assertThat(journal.unsentEvents()).isEmpty();
+
+      journal.recordEvents(released, changes -> {
+        changes.removeHold("bms_main/SetActivePower");
+        changes.finish("release-1", Ack.executed("release-1", NOW), NOW);
+      });
+    }
+    try (Journal journal = Journal.open(path())) {
+      assertThat(journal.holds()).isEmpty();
+      assertThat(journal.find("release-1").orElseThrow().result()).contains(Ack.executed("release-1", NOW));
+      assertThat(journal.unsentAcks()).extracting(PendingAck::payload)
+          .anyMatch(ack -> ack.contains("\"status\":\"executed\""));
+      assertThat(journal.unsentEvents()).extracting(PendingEvent::type).containsExactly("hold_released");
+    }
+  }
+
+  @Test
   void purge_keeps_the_dedupe_window_and_everything_unfinished() {
     try (Journal journal = Journal.open(path())) {
       journal.recordAnswered("old", "{}", NOW.minus(Duration.ofDays(9)), Ack.executed("old", NOW));

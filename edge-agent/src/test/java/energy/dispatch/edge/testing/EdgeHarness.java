@@ -49,6 +49,11 @@ public final class EdgeHarness implements AutoCloseable {
   public final List<String> systemActions = new CopyOnWriteArrayList<>();
   /** When set, system actions throw it, as a defect would. */
   public volatile RuntimeException systemActionFailure;
+  /**
+   * When set, journaling events fails with it inside their transaction, as a full disk would, so
+   * whatever commits with them is rolled back too.
+   */
+  public volatile RuntimeException eventJournalFailure;
   private final CommandLedger ledger;
 
   public EdgeHarness(Path directory, SiteModelGateway gateway, FakeClock clock, int queueCapacity) {
@@ -62,7 +67,7 @@ public final class EdgeHarness implements AutoCloseable {
         new Holds(journal.holds()));
     AtomicReference<CoreCycle> cycleRef = new AtomicReference<>();
     StateReporter reporter = new StateReporter(Commands.EDGE, () -> cycleRef.get().status(), clock,
-        journal::recordEvents);
+        (raised, change) -> journal.recordEvents(raised, change.andThen(changes -> failEventJournal())));
     this.cycle = new CoreCycle(site, queue, ledger, () -> gateway, recordingActions(), (raised, change) -> {
       reporter.report(raised, change);
       events.addAll(raised);
@@ -150,6 +155,12 @@ public final class EdgeHarness implements AutoCloseable {
         systemActions.add("sync_config:" + commandId);
       }
     };
+  }
+
+  private void failEventJournal() {
+    if (eventJournalFailure != null) {
+      throw eventJournalFailure;
+    }
   }
 
   /** Every ack the edge sends must match ack.schema.json; a test fails at the first that does not. */
