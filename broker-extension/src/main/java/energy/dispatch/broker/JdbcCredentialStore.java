@@ -1,5 +1,6 @@
 package energy.dispatch.broker;
 
+import energy.dispatch.schema.ClientIds;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -7,14 +8,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +61,8 @@ public final class JdbcCredentialStore implements CredentialStore {
   private Connection connection;
   private final AtomicLong refreshFailures = new AtomicLong();
   private boolean lastRefreshFailed;
+  /** Rows left out and already logged (reason and name), so a refresh every few seconds does not repeat them. */
+  private final Set<List<String>> reportedIgnored = new HashSet<>();
 
   /**
    * @param cloudSecretSha256 the lowercase hex SHA-256 digest of the cloud's secret
@@ -147,8 +154,8 @@ public final class JdbcCredentialStore implements CredentialStore {
     Connection db = connection();
     // TODO: reads every row on each refresh; at tens of thousands of edges an incremental read by
     // credential_version would cut the database load, at the cost of tracking deletions separately.
-    Map<String, String> edges = readHashes(db, ACTIVE_EDGES);
-    Map<String, String> services = readHashes(db, ACTIVE_SERVICES);
+    Map<String, String> edges = readHashes(db, ACTIVE_EDGES, JdbcCredentialStore::edgeIdRule);
+    Map<String, String> services = readHashes(db, ACTIVE_SERVICES, ClientIds::serviceNameRule);
     return new CredentialSnapshot(cloudSecretSha256, edges, services);
   }
 
@@ -160,25 +167,38 @@ public final class JdbcCredentialStore implements CredentialStore {
     return connection;
   }
 
-  private static Map<String, String> readHashes(Connection db, String sql) throws SQLException {
+  /**
+   * Reads name and hash rows, leaving out those whose name {@code rule} refuses (it says why): such a
+   * principal could not be told apart from another by topic or client id, so it never logs in.
+   */
+  private Map<String, String> readHashes(Connection db, String sql, Function<String, Optional<String>> rule)
+      throws SQLException {
     Map<String, String> hashes = new HashMap<>();
     try (PreparedStatement statement = db.prepareStatement(sql)) {
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          putValid(hashes, rows.getString(1), rows.getString(2));
+          putValid(hashes, rows.getString(1), rows.getString(2), rule);
         }
       }
     }
     return hashes;
   }
 
-  private static void putValid(Map<String, String> hashes, String name, String hash) {
-    if (MqttPrincipal.isValidName(name)) {
+  private void putValid(Map<String, String> hashes, String name, String hash,
+      Function<String, Optional<String>> rule) {
+    Optional<String> refused = rule.apply(name);
+    if (refused.isEmpty()) {
       hashes.put(name, hash);
-    } else {
-      LOG.warn("Ignoring a credential whose name cannot be an MQTT topic level name='{}'", name);
+    } else if (reportedIgnored.add(List.of(refused.get(), name))) {
+      LOG.warn("Ignoring a credential, its principal cannot log in name='{}' reason=\"{}\"", name, refused.get());
     }
+  }
+
+  private static Optional<String> edgeIdRule(String edgeId) {
+    return MqttPrincipal.isValidName(edgeId)
+        ? Optional.empty()
+        : Optional.of("an edge id must be one MQTT topic level: 1-64 letters, digits, _ or -");
   }
 
   private void closeConnection() {

@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * Who a CONNECT claims to be, read from its user name and client id alone, before any secret is
  * checked: {@code cloud} with a client id starting {@code cloud-}; an edge id equal to the client id;
- * {@code service:<name>} with client id {@code service-<name>} or {@code service-<name>-...}. An edge id
+ * {@code service:<name>} with client id {@code service-<name>} or {@code service-<name>-...}, where the name
+ * has no {@code -}, so that client id is only ever that service's (a name with one, from a credential row
+ * written by hand or before the rule, is refused saying why). An edge id
  * in the cloud's or a service's client-id namespace ({@link ClientIds}) is refused even with a valid
  * secret, so no edge can take over their sessions whatever the credential table holds. Pure.
  */
@@ -64,11 +66,12 @@ final class LoginClaim {
   }
 
   private static Result service(String clientId, String serviceName) {
-    if (!MqttPrincipal.isValidName(serviceName)) {
-      return Result.refused(Refusal.BAD_USER_NAME_OR_PASSWORD, "wrong user name or password");
+    Optional<String> badName = ClientIds.serviceNameRule(serviceName);
+    if (badName.isPresent()) {
+      return Result.refused(Refusal.BAD_USER_NAME_OR_PASSWORD, badName.get());
     }
-    String exact = ClientIds.SERVICE_PREFIX + serviceName;
-    if (!clientId.equals(exact) && !clientId.startsWith(exact + "-")) {
+    if (!ClientIds.isServiceClientId(clientId, serviceName)) {
+      String exact = ClientIds.SERVICE_PREFIX + serviceName;
       return Result.refused(Refusal.CLIENT_IDENTIFIER_NOT_VALID,
           "a service's client id must be '" + exact + "' or start with '" + exact + "-'");
     }

@@ -1,5 +1,6 @@
 package energy.dispatch.broker;
 
+import energy.dispatch.schema.ClientIds;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -14,7 +15,7 @@ public record MqttPrincipal(Kind kind, String name) {
   /** The MQTT 5 user property that carries the broker-verified principal of a publish. */
   public static final String USER_PROPERTY = "dispatch-principal";
 
-  /** Edge ids and service names: one MQTT topic level without wildcards, as in the wire schemas. */
+  /** Edge ids: one MQTT topic level without wildcards, as in the wire schemas. Service names: {@link ClientIds}. */
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private static final String CLOUD_NAME = "cloud";
@@ -28,7 +29,12 @@ public record MqttPrincipal(Kind kind, String name) {
   public MqttPrincipal {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(name, "name");
-    if (kind == Kind.CLOUD ? !name.equals(CLOUD_NAME) : !isValidName(name)) {
+    boolean valid = switch (kind) {
+      case CLOUD -> name.equals(CLOUD_NAME);
+      case EDGE -> isValidName(name);
+      case SERVICE -> ClientIds.serviceNameRule(name).isEmpty();
+    };
+    if (!valid) {
       throw new IllegalArgumentException("not a valid " + kind + " name: '" + name + "'");
     }
   }
@@ -45,7 +51,7 @@ public record MqttPrincipal(Kind kind, String name) {
     return new MqttPrincipal(Kind.SERVICE, serviceName);
   }
 
-  /** Whether {@code name} can be an edge id or a service name (one topic level, no wildcards). */
+  /** Whether {@code name} can be an edge id (one topic level, no wildcards). */
   public static boolean isValidName(String name) {
     return NAME.matcher(name).matches();
   }
@@ -67,7 +73,7 @@ public record MqttPrincipal(Kind kind, String name) {
     if (text.startsWith("edge:") && isValidName(text.substring(5))) {
       return Optional.of(edge(text.substring(5)));
     }
-    if (text.startsWith("service:") && isValidName(text.substring(8))) {
+    if (text.startsWith("service:") && ClientIds.serviceNameRule(text.substring(8)).isEmpty()) {
       return Optional.of(service(text.substring(8)));
     }
     return Optional.empty();

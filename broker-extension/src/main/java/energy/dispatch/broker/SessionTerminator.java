@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Disconnects the live sessions of a principal whose credential was revoked or rotated. An edge has one
  * client id (its edge id); a service may run several clients named {@code service-<name>-...}, found by
- * walking the sessions, which is rare enough to afford. Thread-safe.
+ * walking the sessions, which is rare enough to afford; as no service name contains {@code -}, none of
+ * them is another service's. Thread-safe.
  */
 final class SessionTerminator implements Consumer<MqttPrincipal> {
 
@@ -24,7 +25,7 @@ final class SessionTerminator implements Consumer<MqttPrincipal> {
     switch (principal.kind()) {
       case EDGE -> disconnect(clients, principal.name());
       case SERVICE -> clients.iterateAllClients((context, session) -> {
-        if (session.isConnected() && belongsTo(session.getClientIdentifier(), principal.name())) {
+        if (session.isConnected() && ClientIds.isServiceClientId(session.getClientIdentifier(), principal.name())) {
           disconnect(clients, session.getClientIdentifier());
         }
       });
@@ -34,11 +35,6 @@ final class SessionTerminator implements Consumer<MqttPrincipal> {
         }
       });
     }
-  }
-
-  private static boolean belongsTo(String clientId, String serviceName) {
-    String exact = ClientIds.SERVICE_PREFIX + serviceName;
-    return clientId.equals(exact) || clientId.startsWith(exact + "-");
   }
 
   private static void disconnect(ClientService clients, String clientId) {

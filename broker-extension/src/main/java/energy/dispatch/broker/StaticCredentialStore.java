@@ -1,5 +1,6 @@
 package energy.dispatch.broker;
 
+import energy.dispatch.schema.ClientIds;
 import energy.dispatch.schema.CredentialHash;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,7 +29,9 @@ public final class StaticCredentialStore implements CredentialStore {
 
   /** Accepts {@code edgeId} with the secret whose SHA-256 hex digest is given; replaces any earlier one. */
   public StaticCredentialStore putEdge(String edgeId, String secretSha256) {
-    requireName(edgeId);
+    if (!MqttPrincipal.isValidName(edgeId)) {
+      throw new IllegalArgumentException("not a valid edge id: '" + edgeId + "' (1-64 of A-Z a-z 0-9 _ -)");
+    }
     change(snapshot -> {
       Map<String, String> edges = new HashMap<>(snapshot.edgeHashes());
       edges.put(edgeId, secretSha256);
@@ -39,7 +42,9 @@ public final class StaticCredentialStore implements CredentialStore {
 
   /** Accepts service {@code serviceName} with the secret whose SHA-256 hex digest is given. */
   public StaticCredentialStore putService(String serviceName, String secretSha256) {
-    requireName(serviceName);
+    ClientIds.serviceNameRule(serviceName).ifPresent(rule -> {
+      throw new IllegalArgumentException("not a valid service name: '" + serviceName + "': " + rule);
+    });
     change(snapshot -> {
       Map<String, String> services = new HashMap<>(snapshot.serviceHashes());
       services.put(serviceName, secretSha256);
@@ -88,12 +93,5 @@ public final class StaticCredentialStore implements CredentialStore {
 
   private synchronized void change(UnaryOperator<CredentialSnapshot> edit) {
     cache.replace(edit.apply(cache.current()));
-  }
-
-  private static void requireName(String name) {
-    if (!MqttPrincipal.isValidName(name)) {
-      throw new IllegalArgumentException(
-          "not a valid edge id or service name: '" + name + "' (1-64 of A-Z a-z 0-9 _ -)");
-    }
   }
 }

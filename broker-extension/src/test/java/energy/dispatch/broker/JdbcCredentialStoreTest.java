@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import energy.dispatch.schema.CredentialHash;
 import energy.dispatch.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class JdbcCredentialStoreTest {
 
@@ -49,6 +53,25 @@ class JdbcCredentialStoreTest {
     assertThat(store.authenticate("service-opt", "service:opt", bytes("s4"))).contains(MqttPrincipal.service("opt"));
     assertThat(store.authenticate("cloud-1", "cloud", bytes("cloud-secret"))).contains(MqttPrincipal.cloud());
     assertThat(store.authenticate("e1", "e1", bytes("s2"))).isEmpty();
+  }
+
+  @Test
+  void a_service_row_whose_name_has_a_dash_is_left_out_saying_why_once_and_cannot_log_in() throws Exception {
+    db.update("INSERT INTO services (service_name, secret_hash) VALUES (?, ?)", "opt-1", CredentialHash.hash("s5"));
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    Logger log = (Logger) LoggerFactory.getLogger(JdbcCredentialStore.class);
+    captured.start();
+    log.addAppender(captured);
+    try {
+      store.start();
+
+      assertThat(store.authenticate("service-opt-1", "service:opt-1", bytes("s5"))).isEmpty();
+      // several refreshes (every 100 ms) read the row again without repeating the line
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+          .until(() -> linesAbout("opt-1", captured) == 1);
+    } finally {
+      log.detachAppender(captured);
+    }
   }
 
   @Test
@@ -106,6 +129,14 @@ class JdbcCredentialStoreTest {
     assertThatThrownBy(() -> new JdbcCredentialStore(db.jdbcUrl(), "u", "p", "secret-in-clear", REFRESH))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SHA-256");
+  }
+
+  /** Lines that ignore service {@code name} for its dash; read under the lock the appender writes with. */
+  private static long linesAbout(String name, ListAppender<ILoggingEvent> captured) {
+    synchronized (captured) {
+      return captured.list.stream().map(ILoggingEvent::getFormattedMessage)
+          .filter(line -> line.contains("name='" + name + "'") && line.contains("without '-'")).count();
+    }
   }
 
   private void addEdge(String edgeId, String secret) throws Exception {

@@ -3,8 +3,10 @@ package energy.dispatch.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LoginClaimTest {
 
@@ -26,6 +28,12 @@ class LoginClaimTest {
       "service-optimizer, service:opt,        CLIENT_IDENTIFIER_NOT_VALID",
       "opt,               service:opt,        CLIENT_IDENTIFIER_NOT_VALID",
       "service-,          service:,           BAD_USER_NAME_OR_PASSWORD",
+      "service-a,         service:a,          service:a",
+      "service-a-x,       service:a,          service:a",
+      "service-a-b,       service:a,          service:a",
+      "service-a-b,       service:a-b,        BAD_USER_NAME_OR_PASSWORD",
+      "service-a-b-x,     service:a-b,        BAD_USER_NAME_OR_PASSWORD",
+      "service-a_b,       service:a,          CLIENT_IDENTIFIER_NOT_VALID",
       "anything,          NULL,               BAD_USER_NAME_OR_PASSWORD",
       "anything,          '',                 BAD_USER_NAME_OR_PASSWORD"})
   void a_login_claims_the_principal_its_user_name_and_client_id_name(String clientId, String user, String expected) {
@@ -35,5 +43,20 @@ class LoginClaimTest {
         ? refused.refusal().name()
         : result.claimed().orElseThrow().asString();
     assertThat(outcome).isEqualTo(expected);
+  }
+
+  @Test
+  void a_service_name_with_a_dash_is_refused_saying_why() {
+    LoginClaim.Result result = LoginClaim.read("service-a-b", Optional.of("service:a-b"));
+
+    assertThat(result).isInstanceOfSatisfying(LoginClaim.Refused.class,
+        refused -> assertThat(refused.reason()).contains("a service name must be").contains("without '-'"));
+  }
+
+  @ParameterizedTest(name = "client {0}")
+  @ValueSource(strings = {"service-a-b", "service-a-b-1", "service-a-"})
+  void a_client_id_with_a_dash_after_the_name_is_only_ever_the_first_services(String clientId) {
+    assertThat(LoginClaim.read(clientId, Optional.of("service:a")).claimed()).contains(MqttPrincipal.service("a"));
+    assertThat(LoginClaim.read(clientId, Optional.of("service:a-b")).claimed()).isEmpty();
   }
 }

@@ -2,6 +2,7 @@ package energy.dispatch.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import energy.dispatch.schema.ClientIds;
 import energy.dispatch.schema.Json;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -191,7 +192,7 @@ final class AdminCommand {
   static final class RegisterService implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Connection connection;
-    @Option(names = "--name", required = true, description = "1-64 letters, digits, _ or -") String serviceName;
+    @Option(names = "--name", required = true, description = ClientIds.SERVICE_NAME_RULE) String serviceName;
 
     @Override
     public Integer call() throws Exception {

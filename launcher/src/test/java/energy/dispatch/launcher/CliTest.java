@@ -158,6 +158,15 @@ class CliTest {
   }
 
   @Test
+  void register_service_with_a_dash_in_the_name_fails_stating_the_rule() {
+    Run run = admin("register-service", "--name", "opt-1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("400").contains("schema_violation")
+        .contains("service_name must be 1-64 letters, digits or _, without '-'").contains("got 'opt-1'");
+  }
+
+  @Test
   void register_service_with_a_taken_name_fails_with_a_conflict() {
     admin("register-service", "--name", "optimizer_taken");
 

@@ -23,6 +23,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,13 +47,15 @@ class MqttCredentialsOverRestTest {
   @TempDir
   static Path folder;
 
+  static TestPostgres.Database database;
   static LocalSystem system;
   static String adminToken;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void startSystem() {
-    system = TestSystems.start(TestSystems.settings(TestPostgres.freshDatabase(), CredentialHash.newSecret())
+    database = TestPostgres.freshDatabase();
+    system = TestSystems.start(TestSystems.settings(database, CredentialHash.newSecret())
         .adminUserIds(Set.of(LocalSystem.DEMO_USER_ID)).build(), folder, List.of());
     adminToken = system.operatorToken(Duration.ofMinutes(30));
   }
@@ -123,12 +129,34 @@ class MqttCredentialsOverRestTest {
     awaitAdmitted(edgeId, edgeId, reinstated).client().disconnect();
   }
 
+  @Test
+  void a_service_row_named_with_a_dash_is_refused_by_the_broker_while_one_without_is_admitted() throws Exception {
+    String secret = CredentialHash.newSecret();
+    // Rows written by hand (or before registration refused a '-'), which the API would not write.
+    insertServiceRow("optimizer-legacy", secret);
+    insertServiceRow("optimizer_by_hand", secret);
+
+    // a credential refresh that sees the second row, committed later, sees the first
+    awaitServiceAdmitted("optimizer_by_hand", secret, "main").client().disconnect();
+    assertServiceRefused("optimizer-legacy", secret);
+  }
+
   /** A connected client of a service, and what ends its connection. */
   record Session(Mqtt5BlockingClient client, CompletableFuture<Throwable> disconnected) {}
 
   private String register(String serviceName) throws Exception {
     return call("POST", "/api/v1/admin/services", "{\"service_name\": \"" + serviceName + "\"}").path("secret")
         .asText();
+  }
+
+  private static void insertServiceRow(String serviceName, String secret) throws SQLException {
+    try (Connection db = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+        PreparedStatement insert = db.prepareStatement(
+            "INSERT INTO services (service_name, secret_hash) VALUES (?, ?)")) {
+      insert.setString(1, serviceName);
+      insert.setString(2, CredentialHash.hash(secret));
+      insert.executeUpdate();
+    }
   }
 
   private Session awaitServiceAdmitted(String serviceName, String secret, String suffix) {

@@ -29,4 +29,31 @@ class ClientIdsTest {
   void a_cloud_node_client_id_is_never_a_valid_edge_id(String nodeId) {
     assertThat(ClientIds.reservedEdgeIdRule(ClientIds.cloud(nodeId))).isPresent();
   }
+
+  @ParameterizedTest(name = "service name {0} allowed: {1}")
+  @CsvSource({
+      "optimizer,      true",
+      "opt_1,          true",
+      "Opt2,           true",
+      "opt-1,          false",
+      "-opt,           false",
+      "opt/1,          false",
+      "'',             false"})
+  void a_service_name_is_letters_digits_and_underscores_only(String name, boolean allowed) {
+    assertThat(ClientIds.serviceNameRule(name).isEmpty()).isEqualTo(allowed);
+  }
+
+  @ParameterizedTest(name = "client {0} of service {1}: {2}")
+  @CsvSource({
+      "service-a,       a,    true",
+      "service-a-x,     a,    true",
+      "service-a-b,     a,    true",
+      "service-a-b,     a-b,  false",
+      "service-a_b,     a,    false",
+      "service-ab,      a,    false",
+      "a,               a,    false"})
+  void a_service_client_id_belongs_to_the_one_service_named_before_its_first_dash(
+      String clientId, String serviceName, boolean belongs) {
+    assertThat(ClientIds.isServiceClientId(clientId, serviceName)).isEqualTo(belongs);
+  }
 }

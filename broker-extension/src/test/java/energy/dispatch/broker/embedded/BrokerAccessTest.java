@@ -2,6 +2,7 @@ package energy.dispatch.broker.embedded;
 
 import static energy.dispatch.broker.embedded.MqttTestClient.message;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
@@ -298,24 +299,61 @@ class BrokerAccessTest {
   }
 
   @Test
+  void revoking_a_service_leaves_the_sessions_of_services_whose_names_start_alike() {
+    String secret = CredentialHash.newSecret();
+    List.of("rev", "rev_b", "revb").forEach(name -> credentials.putService(name, CredentialHash.hash(secret)));
+    MqttTestClient revoked = client("service-rev-b");
+    MqttTestClient underscore = client("service-rev_b-1");
+    MqttTestClient longer = client("service-revb");
+    assertThat(revoked.connect("service:rev", secret)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+    assertThat(underscore.connect("service:rev_b", secret)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+    assertThat(longer.connect("service:revb", secret)).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+
+    credentials.revokeService("rev");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !revoked.isConnected());
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> underscore.isConnected() && longer.isConnected());
+  }
+
+  @Test
+  void a_service_named_with_a_dash_is_refused_at_connect_saying_why() {
+    List<String> lines = logLinesOf(() ->
+        assertThat(client("service-" + SERVICE + "-b").connect("service:" + SERVICE + "-b", SERVICE_SECRET))
+            .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
+
+    assertThat(lines).anyMatch(line ->
+        line.contains("Authentication refused clientId=service-" + SERVICE + "-b") && line.contains("without '-'"));
+    assertThatThrownBy(() -> credentials.putService(SERVICE + "-b", CredentialHash.hash(SERVICE_SECRET)))
+        .hasMessageContaining("without '-'");
+  }
+
+  @Test
   void event_log_names_clients_and_reasons_but_never_a_secret() {
+    List<String> lines = logLinesOf(() -> {
+      assertThat(client(EDGE_A).connect(EDGE_A, CLOUD_SECRET))
+          .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+      assertThat(connectedEdgeA().publish(message(Topics.commands(EDGE_B), "{}")))
+          .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+    });
+
+    assertThat(lines).anyMatch(line -> line.contains("Authentication refused clientId=" + EDGE_A));
+    assertThat(lines).anyMatch(line -> line.contains("Publish refused clientId=" + EDGE_A));
+    assertThat(String.join("\n", lines)).doesNotContain(CLOUD_SECRET, EDGE_A_SECRET, EDGE_B_SECRET, SERVICE_SECRET);
+  }
+
+  /** The log lines written, by any logger, while {@code action} runs. */
+  private static List<String> logLinesOf(Runnable action) {
     ListAppender<ILoggingEvent> captured = new ListAppender<>();
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     captured.start();
     root.addAppender(captured);
     try {
-      assertThat(client(EDGE_A).connect(EDGE_A, CLOUD_SECRET))
-          .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
-      assertThat(connectedEdgeA().publish(message(Topics.commands(EDGE_B), "{}")))
-          .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+      action.run();
     } finally {
       root.detachAppender(captured);
     }
-
-    List<String> lines = captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-    assertThat(lines).anyMatch(line -> line.contains("Authentication refused clientId=" + EDGE_A));
-    assertThat(lines).anyMatch(line -> line.contains("Publish refused clientId=" + EDGE_A));
-    assertThat(String.join("\n", lines)).doesNotContain(CLOUD_SECRET, EDGE_A_SECRET, EDGE_B_SECRET, SERVICE_SECRET);
+    return captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   private MqttTestClient connectedEdgeA() {

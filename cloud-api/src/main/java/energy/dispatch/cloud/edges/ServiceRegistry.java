@@ -1,5 +1,6 @@
 package energy.dispatch.cloud.edges;
 
+import energy.dispatch.schema.ClientIds;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class ServiceRegistry {
    * @throws ServiceExistsException when the name is taken, revoked or not
    */
   public String register(String serviceName) {
-    CredentialTable.requireValidId(serviceName, "service_name");
+    requireValidName(serviceName);
     return credentials.insert(serviceName, Map.of()).orElseThrow(() -> new ServiceExistsException(serviceName));
   }
 
@@ -44,9 +45,12 @@ public final class ServiceRegistry {
    * Replaces the service's secret (reinstating a revoked service) and returns the new one; the old
    * one stops working and the broker closes its sessions.
    *
+   * @throws IllegalArgumentException when the name is not valid: a row written before the rule, whose
+   *     service the broker refuses whatever its secret; revoke it and register a valid name instead
    * @throws UnknownServiceException when no such service is registered
    */
   public String rotate(String serviceName) {
+    requireValidName(serviceName);
     return credentials.rotate(serviceName).orElseThrow(() -> new UnknownServiceException(serviceName));
   }
 
@@ -59,6 +63,21 @@ public final class ServiceRegistry {
   public void revoke(String serviceName) {
     if (!credentials.revoke(serviceName)) {
       throw new UnknownServiceException(serviceName);
+    }
+  }
+
+  /**
+   * Checks a service name with the rule the broker enforces ({@link ClientIds#serviceNameRule}).
+   *
+   * @throws IllegalArgumentException naming the field and the rule
+   */
+  private static void requireValidName(String serviceName) {
+    if (serviceName == null || serviceName.isEmpty()) {
+      throw new IllegalArgumentException("service_name is required: " + ClientIds.SERVICE_NAME_RULE);
+    }
+    if (ClientIds.serviceNameRule(serviceName).isPresent()) {
+      throw new IllegalArgumentException(
+          "service_name must be " + ClientIds.SERVICE_NAME_RULE + ", got '" + serviceName + "'");
     }
   }
 

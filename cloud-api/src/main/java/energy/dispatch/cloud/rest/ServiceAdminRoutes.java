@@ -72,6 +72,8 @@ final class ServiceAdminRoutes {
       String secret = services.rotate(serviceName);
       audit.record(admin, "service.rotate", "service:" + serviceName);
       ctx.json(secretShownOnce(serviceName, secret));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.SCHEMA_VIOLATION, e.getMessage());
     } catch (ServiceRegistry.UnknownServiceException e) {
       throw new ApiException(ErrorCode.UNKNOWN_SERVICE, e.getMessage());
     }

@@ -244,6 +244,7 @@ class RestApiTest {
       "{\"service_name\": 7}| 400| schema_violation| service_name is required",
       "{\"service_name\": \"opt/imizer\"}| 400| schema_violation| service_name must be 1-64 letters",
       "{\"service_name\": \"opt+x\"}| 400| schema_violation| got 'opt+x'",
+      "{\"service_name\": \"opt-1\"}| 400| schema_violation| without '-' (a '-' ends the name in the client ids",
       "[1]| 400| schema_violation| JSON object",
       "{oops| 400| malformed_json| not valid JSON"})
   void a_bad_service_registration_is_a_clear_4xx_and_registers_nothing(String body, int status, String code,
@@ -265,6 +266,19 @@ class RestApiTest {
     assertThat(serviceColumn("secret_hash", "optimizer_twice")).isEqualTo(hash);
     assertError(fixture.call("POST", "/api/v1/admin/services/nobody/rotate", admin, null), 404, "unknown_service");
     assertError(fixture.call("DELETE", "/api/v1/admin/services/nobody", admin, null), 404, "unknown_service");
+  }
+
+  @Test
+  void a_service_row_named_with_a_dash_is_not_rotated_back_into_use_but_can_be_revoked() {
+    fixture.database().useHandle(h -> h.execute(
+        "INSERT INTO services (service_name, secret_hash, credential_version) VALUES ('optimizer-legacy', 'x', 1)"));
+
+    HttpResponse<String> rotated = fixture.call("POST", "/api/v1/admin/services/optimizer-legacy/rotate", admin, null);
+
+    assertError(rotated, 400, "schema_violation");
+    assertThat(json(rotated.body()).path("error").path("message").asText()).contains("without '-'");
+    assertThat(serviceColumn("secret_hash", "optimizer-legacy")).isEqualTo("x");
+    assertThat(fixture.call("DELETE", "/api/v1/admin/services/optimizer-legacy", admin, null).statusCode()).isEqualTo(204);
   }
 
   @ParameterizedTest(name = "{0} {1}")
