@@ -38,7 +38,8 @@ public record CapabilityConfig(
   /**
    * One value of a device in registers. {@code value = raw * scale * sign} on reading, and the
    * inverse on writing; {@code scaleRegister}, when set, holds a SunSpec-style power-of-ten
-   * exponent that replaces {@code scale}.
+   * exponent that replaces {@code scale}. {@code registerKind} is {@code holding} (function code
+   * 3) or {@code input} (function code 4, read-only); the scale-factor register is of the same kind.
    */
   public record Channel(
       String name,
@@ -52,13 +53,24 @@ public record CapabilityConfig(
       String access,
       Double min,
       Double max,
-      Integer functionCode) {
+      Integer functionCode,
+      String registerKind) {
+
+    public static final String HOLDING = "holding";
+    public static final String INPUT = "input";
 
     public Channel {
       wordOrder = wordOrder == null ? "big" : wordOrder;
       scale = scale == null ? 1.0 : scale;
       sign = sign == null ? 1 : sign;
       functionCode = functionCode == null ? 16 : functionCode;
+      registerKind = registerKind == null ? HOLDING : registerKind;
+    }
+
+    /** Whether the value is in an input register (function code 4) rather than a holding register. */
+    @JsonIgnore
+    public boolean inInputRegister() {
+      return INPUT.equals(registerKind);
     }
 
     @JsonIgnore
@@ -139,6 +151,10 @@ public record CapabilityConfig(
         }
         if (channel.functionCode() == 6 && channel.width() == 2) {
           problems.add("channel '" + where + "' is 32-bit but function code 6 writes one register; use 16");
+        }
+        if (channel.inInputRegister() && channel.writable()) {
+          problems.add("channel '" + where + "' is in an input register, which Modbus cannot write; declare access "
+              + "read or move it to register_kind holding");
         }
         problems.addAll(boundsOutsideRegister(where, channel));
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,5 +39,50 @@ class CapabilityConfigTest {
   })
   void a_bound_the_register_holds_is_accepted(String name, String channel) throws Exception {
     assertThat(CapabilityConfig.parse(configWith(channel)).devices()).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "access {0}")
+  @CsvSource({"write", "read_write"})
+  void a_writable_channel_in_an_input_register_is_refused_saying_why(String access) {
+    String channel = """
+        {"name": "P", "register": 0, "type": "int16", "unit": "W", "access": "%s", "register_kind": "input"}"""
+        .formatted(access);
+
+    assertThatThrownBy(() -> CapabilityConfig.parse(configWith(channel)))
+        .isInstanceOf(CapabilityConfig.InvalidConfigException.class)
+        .hasMessageContaining("bms_main/P").hasMessageContaining("input register, which Modbus cannot write");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"holding, false", "input, true"})
+  void a_read_only_channel_declares_the_register_kind_it_is_in(String kind, boolean input) throws Exception {
+    String channel = """
+        {"name": "P", "register": 0, "type": "int16", "unit": "W", "access": "read", "register_kind": "%s"}"""
+        .formatted(kind);
+
+    assertThat(CapabilityConfig.parse(configWith(channel)).devices().get(0).channels().get(0).inInputRegister())
+        .isEqualTo(input);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"coil", "Input", "4"})
+  void an_unknown_register_kind_is_refused_by_the_schema(String kind) {
+    String channel = """
+        {"name": "P", "register": 0, "type": "int16", "unit": "W", "access": "read", "register_kind": "%s"}"""
+        .formatted(kind);
+
+    assertThatThrownBy(() -> CapabilityConfig.parse(configWith(channel)))
+        .isInstanceOf(CapabilityConfig.InvalidConfigException.class).hasMessageContaining("register_kind");
+  }
+
+  @Test
+  void register_kind_is_holding_unless_declared() throws Exception {
+    String channel = """
+        {"name": "P", "register": 0, "type": "int16", "unit": "W", "access": "read_write"}""";
+
+    CapabilityConfig.Channel parsed = CapabilityConfig.parse(configWith(channel)).devices().get(0).channels().get(0);
+
+    assertThat(parsed.registerKind()).isEqualTo("holding");
+    assertThat(parsed.inInputRegister()).isFalse();
   }
 }

@@ -3,6 +3,8 @@ package energy.dispatch.edge.device.modbus;
 import com.ghgande.j2mod.modbus.msg.ExceptionResponse;
 import com.ghgande.j2mod.modbus.msg.ModbusRequest;
 import com.ghgande.j2mod.modbus.msg.ModbusResponse;
+import com.ghgande.j2mod.modbus.msg.ReadInputRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.ReadInputRegistersResponse;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
 import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersRequest;
@@ -19,7 +21,9 @@ import java.util.Optional;
 
 /**
  * One configured device (a unit id on an endpoint): reads and writes its channels' registers and
- * turns Modbus exceptions into {@code modbus_exception:NN}. Thread-safe as its endpoint is.
+ * turns Modbus exceptions into {@code modbus_exception:NN}. A channel is read from the register
+ * kind it declares: holding registers with function code 3, input registers with 4; its
+ * scale-factor register is of the same kind. Thread-safe as its endpoint is.
  */
 final class ModbusDevice {
 
@@ -61,7 +65,7 @@ final class ModbusDevice {
 
   /** Reads a block of plain channels in one request; the values in the order of the block's channels. */
   double[] read(ReadPlan.Block block) throws DeviceException {
-    int[] words = readWords(block.first(), block.count());
+    int[] words = readWords(block.channels().get(0), block.first(), block.count());
     double[] values = new double[block.channels().size()];
     for (int i = 0; i < values.length; i++) {
       Channel channel = block.channels().get(i);
@@ -96,7 +100,7 @@ final class ModbusDevice {
     RegisterCodec codec = RegisterCodec.of(channel);
     Integer scaleRegister = channel.scaleRegister();
     if (scaleRegister == null) {
-      int[] words = readWords(channel.register(), codec.width());
+      int[] words = readWords(channel, channel.register(), codec.width());
       return new Reading(codec.decode(words, codec.fixedScale()), words);
     }
     int first = Math.min(channel.register(), scaleRegister);
@@ -104,32 +108,37 @@ final class ModbusDevice {
     if (last - first + 1 > ReadPlan.MAX_READ_REGISTERS) {
       // too far apart for one request: the value and its scale factor come from two reads
       double scale = readScale(channel, codec);
-      int[] words = readWords(channel.register(), codec.width());
+      int[] words = readWords(channel, channel.register(), codec.width());
       return new Reading(codec.decode(words, scale), words);
     }
     // value and scale factor in one read, so they belong together
-    int[] block = readWords(first, last - first + 1);
+    int[] block = readWords(channel, first, last - first + 1);
     int offset = channel.register() - first;
     int[] words = Arrays.copyOfRange(block, offset, offset + codec.width());
     return new Reading(codec.decode(words, codec.scale(block[scaleRegister - first])), words);
   }
 
   private double readScale(Channel channel, RegisterCodec codec) throws DeviceException {
-    return codec.scale(readWords(channel.scaleRegister(), 1)[0]);
+    return codec.scale(readWords(channel, channel.scaleRegister(), 1)[0]);
   }
 
-  // TODO: always reads holding registers (function code 3); a device that keeps measurements in
-  // input registers (function code 4) cannot be described until channels declare a register kind.
-  private int[] readWords(int first, int count) throws DeviceException {
-    ModbusResponse response = exchange(new ReadMultipleRegistersRequest(first, count), "reading register " + first);
-    ReadMultipleRegistersResponse read = (ReadMultipleRegistersResponse) response;
-    if (read.getWordCount() != count) {
-      throw new DeviceException(ErrorDetail.of(ErrorCode.DEVICE_UNREACHABLE, "device " + id() + " answered "
-          + read.getWordCount() + " registers for a read of " + count + " at " + first));
+  /** Reads {@code count} registers from {@code first} in the register kind of {@code channel}. */
+  private int[] readWords(Channel channel, int first, int count) throws DeviceException {
+    int[] words;
+    if (channel.inInputRegister()) {
+      ReadInputRegistersResponse read = (ReadInputRegistersResponse) exchange(
+          new ReadInputRegistersRequest(first, count), "reading input register " + first);
+      words = new int[read.getWordCount()];
+      Arrays.setAll(words, read::getRegisterValue);
+    } else {
+      ReadMultipleRegistersResponse read = (ReadMultipleRegistersResponse) exchange(
+          new ReadMultipleRegistersRequest(first, count), "reading holding register " + first);
+      words = new int[read.getWordCount()];
+      Arrays.setAll(words, read::getRegisterValue);
     }
-    int[] words = new int[count];
-    for (int i = 0; i < count; i++) {
-      words[i] = read.getRegisterValue(i);
+    if (words.length != count) {
+      throw new DeviceException(ErrorDetail.of(ErrorCode.DEVICE_UNREACHABLE, "device " + id() + " answered "
+          + words.length + " registers for a read of " + count + " at " + first));
     }
     return words;
   }

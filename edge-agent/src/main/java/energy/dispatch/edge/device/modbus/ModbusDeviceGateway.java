@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The site's devices over Modbus TCP, driven by the capability config: no code per device. Devices
  * that share a host and port share one connection (a gateway with several unit ids). Values are read
- * from holding registers (function code 3) and written with the channel's function code (6 or 16),
- * then read back.
+ * from the channel's register kind (holding registers with function code 3, input registers with 4)
+ * and written with the channel's function code (6 or 16), then read back.
  *
  * <p>A device that drops makes its requests fail at once with {@code device_unreachable} while its
  * connection is re-opened in the background; no call blocks longer than about the request timeout.

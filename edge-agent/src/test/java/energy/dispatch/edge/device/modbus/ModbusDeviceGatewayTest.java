@@ -135,6 +135,16 @@ class ModbusDeviceGatewayTest {
   }
 
   @Test
+  void meter_keeping_its_power_in_input_registers_is_read_with_function_code_4() throws Exception {
+    assertThat(gateway.read("grid_meter", "ActivePower")).isEqualTo(25_000);
+
+    gateway.close();
+    gateway = new ModbusDeviceGateway(siteConfig(simulator.port(), config -> registerKindOf(config, "holding")), FAST);
+
+    expectError(() -> gateway.read("grid_meter", "ActivePower"), "modbus_exception:02", "holding register 0");
+  }
+
+  @Test
   void read_all_reads_adjacent_registers_of_a_device_in_one_request() {
     long before = simulator.requestCount();
 
@@ -353,6 +363,14 @@ class ModbusDeviceGatewayTest {
         ((ObjectNode) channel).put("access", access);
       }
     }));
+  }
+
+  private static void registerKindOf(JsonNode config, String registerKind) {
+    config.get("devices").forEach(device -> {
+      if (device.get("device_id").asText().equals("grid_meter")) {
+        device.get("channels").forEach(channel -> ((ObjectNode) channel).put("register_kind", registerKind));
+      }
+    });
   }
 
   private static void scaleRegisterOf(JsonNode config, int register) {

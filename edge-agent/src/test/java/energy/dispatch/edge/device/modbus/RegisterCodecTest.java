@@ -150,11 +150,11 @@ class RegisterCodecTest {
   }
 
   private static Channel channel(String type, String wordOrder, double scale, int sign) {
-    return new Channel("Test", 0, type, wordOrder, scale, null, sign, "W", "read_write", null, null, 16);
+    return new Channel("Test", 0, type, wordOrder, scale, null, sign, "W", "read_write", null, null, 16, null);
   }
 
   private static Channel sunSpecChannel() {
-    return new Channel("AcPower", 40083, "int16", null, null, 40084, null, "W", "read", null, null, null);
+    return new Channel("AcPower", 40083, "int16", null, null, 40084, null, "W", "read", null, null, null, null);
   }
 
   private static int[] words(String hex) {
