@@ -40,6 +40,9 @@ public record CapabilityConfig(
    * inverse on writing; {@code scaleRegister}, when set, holds a SunSpec-style power-of-ten
    * exponent that replaces {@code scale}. {@code registerKind} is {@code holding} (function code
    * 3) or {@code input} (function code 4, read-only); the scale-factor register is of the same kind.
+   * With {@code sunspecNotImplemented}, SunSpec's not-implemented marker of the type (the lowest
+   * int16 or int32, the highest uint16 or uint32, a float32 NaN) reads as no value and is never
+   * written, so the register's writable range is one step narrower at that end.
    */
   public record Channel(
       String name,
@@ -54,7 +57,8 @@ public record CapabilityConfig(
       Double min,
       Double max,
       Integer functionCode,
-      String registerKind) {
+      String registerKind,
+      Boolean sunspecNotImplemented) {
 
     public static final String HOLDING = "holding";
     public static final String INPUT = "input";
@@ -65,6 +69,7 @@ public record CapabilityConfig(
       sign = sign == null ? 1 : sign;
       functionCode = functionCode == null ? 16 : functionCode;
       registerKind = registerKind == null ? HOLDING : registerKind;
+      sunspecNotImplemented = sunspecNotImplemented != null && sunspecNotImplemented;
     }
 
     /** Whether the value is in an input register (function code 4) rather than a holding register. */
@@ -178,7 +183,7 @@ public record CapabilityConfig(
    * refuses. Channels scaled by a register are checked at the edge, where the scale is read.
    */
   private static List<String> boundsOutsideRegister(String where, Channel channel) {
-    double[] raw = rawRange(channel.type());
+    double[] raw = rawRange(channel);
     if (!channel.writable() || channel.scaleRegister() != null || raw == null) {
       return List.of();
     }
@@ -197,13 +202,17 @@ public record CapabilityConfig(
     return problems;
   }
 
-  /** The raw range of an integer register type; null for float32, whose range no power value reaches. */
-  private static double[] rawRange(String type) {
-    return switch (type) {
-      case "int16" -> new double[] {Short.MIN_VALUE, Short.MAX_VALUE};
-      case "uint16" -> new double[] {0, 65_535};
-      case "int32" -> new double[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-      case "uint32" -> new double[] {0, 4_294_967_295L};
+  /**
+   * The raw range of an integer register type, without SunSpec's not-implemented marker where the
+   * channel declares it; null for float32, whose range no power value reaches.
+   */
+  private static double[] rawRange(Channel channel) {
+    int marker = channel.sunspecNotImplemented() ? 1 : 0;
+    return switch (channel.type()) {
+      case "int16" -> new double[] {Short.MIN_VALUE + marker, Short.MAX_VALUE};
+      case "uint16" -> new double[] {0, 65_535 - marker};
+      case "int32" -> new double[] {(double) Integer.MIN_VALUE + marker, Integer.MAX_VALUE};
+      case "uint32" -> new double[] {0, 4_294_967_295L - marker};
       default -> null;
     };
   }

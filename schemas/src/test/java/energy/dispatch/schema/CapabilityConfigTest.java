@@ -21,6 +21,8 @@ class CapabilityConfigTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "int16 at scale 1 cannot hold 100000|{\"name\": \"P\", \"register\": 0, \"type\": \"int16\", \"unit\": \"W\", \"access\": \"write\", \"min\": -100000, \"max\": 100000}|int16",
+      "int16 with SunSpec markers cannot write -32768|{\"name\": \"P\", \"register\": 0, \"type\": \"int16\", \"unit\": \"W\", \"access\": \"write\", \"min\": -32768, \"max\": 100, \"sunspec_not_implemented\": true}|int16",
+      "uint16 with SunSpec markers cannot write 65535|{\"name\": \"P\", \"register\": 0, \"type\": \"uint16\", \"unit\": \"W\", \"access\": \"write\", \"min\": 0, \"max\": 65535, \"sunspec_not_implemented\": true}|uint16",
       "uint16 cannot hold a negative bound|{\"name\": \"P\", \"register\": 0, \"type\": \"uint16\", \"unit\": \"W\", \"access\": \"write\", \"min\": -1, \"max\": 100}|uint16",
   })
   void a_writable_bound_its_register_cannot_hold_is_refused_naming_channel_and_range(String name, String channel,
@@ -35,6 +37,8 @@ class CapabilityConfigTest {
       "int16 at scale 10 holds 100000|{\"name\": \"P\", \"register\": 0, \"type\": \"int16\", \"scale\": 10, \"unit\": \"W\", \"access\": \"write\", \"min\": -100000, \"max\": 100000}",
       "a sign of -1 mirrors the range|{\"name\": \"P\", \"register\": 0, \"type\": \"int16\", \"sign\": -1, \"unit\": \"W\", \"access\": \"write\", \"min\": -32767, \"max\": 32768}",
       "a scale register is checked at the edge|{\"name\": \"P\", \"register\": 0, \"type\": \"int16\", \"scale_register\": 9, \"unit\": \"W\", \"access\": \"write\", \"min\": -100000, \"max\": 100000}",
+      "int16 without SunSpec markers writes -32768|{\"name\": \"P\", \"register\": 0, \"type\": \"int16\", \"unit\": \"W\", \"access\": \"write\", \"min\": -32768, \"max\": 100}",
+      "int16 with SunSpec markers writes -32767|{\"name\": \"P\", \"register\": 0, \"type\": \"int16\", \"unit\": \"W\", \"access\": \"write\", \"min\": -32767, \"max\": 100, \"sunspec_not_implemented\": true}",
       "a read-only channel has no writes to fit|{\"name\": \"P\", \"register\": 0, \"type\": \"int16\", \"unit\": \"W\", \"access\": \"read\", \"min\": -100000, \"max\": 100000}",
   })
   void a_bound_the_register_holds_is_accepted(String name, String channel) throws Exception {

@@ -38,11 +38,14 @@ final class SiteRegisters {
   // unit 3, pv_inverter: SunSpec-style value and scale-factor pairs (model 103 W/W_SF, model 123 WMaxLimPct)
   static final int PV_AC_POWER = 40083;
   static final int PV_AC_POWER_SF = 40084;
+  /** SunSpec model 103 TmpCab, which this inverter lacks: it always holds the int16 not-implemented marker. */
+  static final int PV_CABINET_TEMPERATURE = 40085;
   static final int PV_LIMIT_PERCENT = 40087;
   static final int PV_LIMIT_PERCENT_SF = 40088;
 
   private static final int AC_POWER_EXPONENT = 1;
   private static final int LIMIT_PERCENT_EXPONENT = -1;
+  private static final int NOT_IMPLEMENTED_INT16 = 0x8000;
 
   private final Map<Integer, SimpleProcessImage> images = Map.of(
       BATTERY_UNIT, new SimpleProcessImage(BATTERY_UNIT),
@@ -59,6 +62,7 @@ final class SiteRegisters {
     input(GRID_METER_UNIT, ACTIVE_POWER, 2);
     readOnly(PV_UNIT, ACTIVE_POWER, 2);
     readOnly(PV_UNIT, PV_AC_POWER, 2);
+    readOnly(PV_UNIT, PV_CABINET_TEMPERATURE, 1);
     writable(PV_UNIT, PV_LIMIT_PERCENT, 1);
     readOnly(PV_UNIT, PV_LIMIT_PERCENT_SF, 1);
     readOnly(LOAD_UNIT, ACTIVE_POWER, 2);
@@ -92,6 +96,7 @@ final class SiteRegisters {
     setInt32(PV_UNIT, ACTIVE_POWER, Math.round(site.pvWatts()), true);
     set(PV_UNIT, PV_AC_POWER, (int) Math.round(site.pvWatts() / Math.pow(10, AC_POWER_EXPONENT)) & 0xFFFF);
     set(PV_UNIT, PV_AC_POWER_SF, AC_POWER_EXPONENT & 0xFFFF);
+    set(PV_UNIT, PV_CABINET_TEMPERATURE, NOT_IMPLEMENTED_INT16);
     set(PV_UNIT, PV_LIMIT_PERCENT, (int) Math.round(site.pvLimitPercent() / Math.pow(10, LIMIT_PERCENT_EXPONENT)));
     set(PV_UNIT, PV_LIMIT_PERCENT_SF, LIMIT_PERCENT_EXPONENT & 0xFFFF);
 

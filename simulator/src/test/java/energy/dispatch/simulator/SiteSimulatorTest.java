@@ -145,6 +145,11 @@ class SiteSimulatorTest {
   }
 
   @Test
+  void pv_marks_the_cabinet_temperature_it_lacks_as_sunspec_not_implemented() throws Exception {
+    assertThat(read(PV, 40085, 1)).containsExactly(0x8000);
+  }
+
+  @Test
   void failed_write_answers_the_requested_exception_code_and_changes_nothing() throws Exception {
     simulator.failNextWrite(4);
 

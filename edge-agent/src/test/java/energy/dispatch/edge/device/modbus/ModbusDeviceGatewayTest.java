@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.edge.device.DeviceException;
 import energy.dispatch.schema.CapabilityConfig;
@@ -152,6 +153,26 @@ class ModbusDeviceGatewayTest {
 
     // bms_main 0-11 and 40000; grid_meter; pv_inverter 0-1, 40083-40084, 40087-40088; site_load
     assertThat(simulator.requestCount() - before).isEqualTo(7);
+  }
+
+  @Test
+  void sunspec_not_implemented_value_is_no_value_and_left_out_of_the_inputs() throws IOException {
+    gateway.close();
+    gateway = new ModbusDeviceGateway(siteConfig(simulator.port(), config -> cabinetTemperature(config, true)), FAST);
+
+    assertThat(gateway.readAll()).doesNotContainKey("pv_inverter/CabinetTemperature")
+        .containsEntry("pv_inverter/AcPower", 15_000.0).containsEntry("site_load/ActivePower", 40_000.0);
+    expectError(() -> gateway.read("pv_inverter", "CabinetTemperature"), "value_not_implemented",
+        "pv_inverter", "CabinetTemperature", "register 40085");
+  }
+
+  @Test
+  void sunspec_marker_is_a_number_where_the_channel_does_not_declare_it() throws Exception {
+    gateway.close();
+    gateway = new ModbusDeviceGateway(siteConfig(simulator.port(), config -> cabinetTemperature(config, false)), FAST);
+
+    assertThat(gateway.readAll()).containsEntry("pv_inverter/CabinetTemperature", -3276.8);
+    assertThat(gateway.read("pv_inverter", "CabinetTemperature")).isEqualTo(-3276.8);
   }
 
   @Test
@@ -363,6 +384,17 @@ class ModbusDeviceGatewayTest {
         ((ObjectNode) channel).put("access", access);
       }
     }));
+  }
+
+  /** Adds the PV inverter's cabinet temperature, which the simulated inverter marks as not implemented. */
+  private static void cabinetTemperature(JsonNode config, boolean sunspecNotImplemented) {
+    config.get("devices").forEach(device -> {
+      if (device.get("device_id").asText().equals("pv_inverter")) {
+        ((ArrayNode) device.get("channels")).addObject().put("name", "CabinetTemperature").put("register", 40085)
+            .put("type", "int16").put("scale", 0.1).put("unit", "°C").put("access", "read")
+            .put("sunspec_not_implemented", sunspecNotImplemented);
+      }
+    });
   }
 
   private static void registerKindOf(JsonNode config, String registerKind) {

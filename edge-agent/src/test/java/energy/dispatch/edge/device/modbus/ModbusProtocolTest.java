@@ -123,7 +123,7 @@ class ModbusProtocolTest {
 
   private static CapabilityConfig config(int port, String registerKind) {
     Channel power = new Channel("ActivePower", 0, "int32", null, null, null, null, "W", "read", null, null, null,
-        registerKind);
+        registerKind, null);
     return new CapabilityConfig("edge_test", 1, null,
         List.of(new Device("meter", "meter", "127.0.0.1", port, 1, List.of(power))), null);
   }

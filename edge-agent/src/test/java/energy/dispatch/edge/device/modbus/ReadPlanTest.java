@@ -67,7 +67,7 @@ class ReadPlanTest {
       part = part.replace("i:", "");
       String[] typeAndRegister = part.split("@");
       channels.add(new Channel("c" + i, Integer.parseInt(typeAndRegister[1]), typeAndRegister[0], null, null,
-          scaleRegister, null, "W", access, null, null, null, registerKind));
+          scaleRegister, null, "W", access, null, null, null, registerKind, null));
     }
     return new Device("d", "other", "127.0.0.1", 502, 1, channels);
   }
