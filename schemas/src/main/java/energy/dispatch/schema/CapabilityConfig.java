@@ -38,7 +38,11 @@ public record CapabilityConfig(
   /**
    * One value of a device in registers. {@code value = raw * scale * sign} on reading, and the
    * inverse on writing; {@code scaleRegister}, when set, holds a SunSpec-style power-of-ten
-   * exponent that replaces {@code scale}.
+   * exponent that replaces {@code scale}. {@code registerKind} is {@code holding} (function code
+   * 3) or {@code input} (function code 4, read-only); the scale-factor register is of the same kind.
+   * With {@code sunspecNotImplemented}, SunSpec's not-implemented marker of the type (the lowest
+   * int16 or int32, the highest uint16 or uint32, a float32 NaN) reads as no value and is never
+   * written, so the register's writable range is one step narrower at that end.
    */
   public record Channel(
       String name,
@@ -52,13 +56,26 @@ public record CapabilityConfig(
       String access,
       Double min,
       Double max,
-      Integer functionCode) {
+      Integer functionCode,
+      String registerKind,
+      Boolean sunspecNotImplemented) {
+
+    public static final String HOLDING = "holding";
+    public static final String INPUT = "input";
 
     public Channel {
       wordOrder = wordOrder == null ? "big" : wordOrder;
       scale = scale == null ? 1.0 : scale;
       sign = sign == null ? 1 : sign;
       functionCode = functionCode == null ? 16 : functionCode;
+      registerKind = registerKind == null ? HOLDING : registerKind;
+      sunspecNotImplemented = sunspecNotImplemented != null && sunspecNotImplemented;
+    }
+
+    /** Whether the value is in an input register (function code 4) rather than a holding register. */
+    @JsonIgnore
+    public boolean inInputRegister() {
+      return INPUT.equals(registerKind);
     }
 
     @JsonIgnore
@@ -140,6 +157,10 @@ public record CapabilityConfig(
         if (channel.functionCode() == 6 && channel.width() == 2) {
           problems.add("channel '" + where + "' is 32-bit but function code 6 writes one register; use 16");
         }
+        if (channel.inInputRegister() && channel.writable()) {
+          problems.add("channel '" + where + "' is in an input register, which Modbus cannot write; declare access "
+              + "read or move it to register_kind holding");
+        }
         problems.addAll(boundsOutsideRegister(where, channel));
       }
     }
@@ -162,7 +183,7 @@ public record CapabilityConfig(
    * refuses. Channels scaled by a register are checked at the edge, where the scale is read.
    */
   private static List<String> boundsOutsideRegister(String where, Channel channel) {
-    double[] raw = rawRange(channel.type());
+    double[] raw = rawRange(channel);
     if (!channel.writable() || channel.scaleRegister() != null || raw == null) {
       return List.of();
     }
@@ -181,13 +202,17 @@ public record CapabilityConfig(
     return problems;
   }
 
-  /** The raw range of an integer register type; null for float32, whose range no power value reaches. */
-  private static double[] rawRange(String type) {
-    return switch (type) {
-      case "int16" -> new double[] {Short.MIN_VALUE, Short.MAX_VALUE};
-      case "uint16" -> new double[] {0, 65_535};
-      case "int32" -> new double[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-      case "uint32" -> new double[] {0, 4_294_967_295L};
+  /**
+   * The raw range of an integer register type, without SunSpec's not-implemented marker where the
+   * channel declares it; null for float32, whose range no power value reaches.
+   */
+  private static double[] rawRange(Channel channel) {
+    int marker = channel.sunspecNotImplemented() ? 1 : 0;
+    return switch (channel.type()) {
+      case "int16" -> new double[] {Short.MIN_VALUE + marker, Short.MAX_VALUE};
+      case "uint16" -> new double[] {0, 65_535 - marker};
+      case "int32" -> new double[] {(double) Integer.MIN_VALUE + marker, Integer.MAX_VALUE};
+      case "uint32" -> new double[] {0, 4_294_967_295L - marker};
       default -> null;
     };
   }

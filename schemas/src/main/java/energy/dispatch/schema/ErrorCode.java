@@ -43,6 +43,7 @@ public enum ErrorCode {
   DEVICE_UNREACHABLE("device_unreachable"),
   MODBUS_EXCEPTION("modbus_exception"),
   READBACK_MISMATCH("readback_mismatch"),
+  VALUE_NOT_IMPLEMENTED("value_not_implemented"),
   OUTCOME_UNKNOWN("outcome_unknown"),
   DEADLINE_PASSED("deadline_passed"),
   SUPERSEDED_BY_NEWER("superseded_by_newer"),

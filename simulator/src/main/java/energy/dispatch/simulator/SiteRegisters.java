@@ -2,6 +2,7 @@ package energy.dispatch.simulator;
 
 import com.ghgande.j2mod.modbus.procimg.ProcessImage;
 import com.ghgande.j2mod.modbus.procimg.Register;
+import com.ghgande.j2mod.modbus.procimg.SimpleInputRegister;
 import com.ghgande.j2mod.modbus.procimg.SimpleProcessImage;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.Map;
  * The register map of config/sites/*.json as j2mod process images, one per unit id. Only mapped
  * addresses exist: reading or writing any other answers exception 02, as a real device does.
  * Measurements are read-only; setpoints are plain holding registers whose written value the
- * simulator hands to the model.
+ * simulator hands to the model. The grid meter, like many meters, keeps its measurement in input
+ * registers (function code 4) and has no holding registers.
  *
  * <p>Not thread-safe: {@link SiteSimulator} serializes access.
  */
@@ -31,16 +33,19 @@ final class SiteRegisters {
   static final int SET_REACTIVE_POWER = 9;
   static final int DISCHARGE_POWER = 10;
   static final int SOC_RESERVE = 40000;
-  // units 2, 3, 4: grid_meter, pv_inverter, site_load
+  // units 2, 3, 4: grid_meter (input registers), pv_inverter, site_load
   static final int ACTIVE_POWER = 0;
   // unit 3, pv_inverter: SunSpec-style value and scale-factor pairs (model 103 W/W_SF, model 123 WMaxLimPct)
   static final int PV_AC_POWER = 40083;
   static final int PV_AC_POWER_SF = 40084;
+  /** SunSpec model 103 TmpCab, which this inverter lacks: it always holds the int16 not-implemented marker. */
+  static final int PV_CABINET_TEMPERATURE = 40085;
   static final int PV_LIMIT_PERCENT = 40087;
   static final int PV_LIMIT_PERCENT_SF = 40088;
 
   private static final int AC_POWER_EXPONENT = 1;
   private static final int LIMIT_PERCENT_EXPONENT = -1;
+  private static final int NOT_IMPLEMENTED_INT16 = 0x8000;
 
   private final Map<Integer, SimpleProcessImage> images = Map.of(
       BATTERY_UNIT, new SimpleProcessImage(BATTERY_UNIT),
@@ -54,9 +59,10 @@ final class SiteRegisters {
     writable(BATTERY_UNIT, SET_REACTIVE_POWER, 1);
     readOnly(BATTERY_UNIT, DISCHARGE_POWER, 2);
     writable(BATTERY_UNIT, SOC_RESERVE, 2);
-    readOnly(GRID_METER_UNIT, ACTIVE_POWER, 2);
+    input(GRID_METER_UNIT, ACTIVE_POWER, 2);
     readOnly(PV_UNIT, ACTIVE_POWER, 2);
     readOnly(PV_UNIT, PV_AC_POWER, 2);
+    readOnly(PV_UNIT, PV_CABINET_TEMPERATURE, 1);
     writable(PV_UNIT, PV_LIMIT_PERCENT, 1);
     readOnly(PV_UNIT, PV_LIMIT_PERCENT_SF, 1);
     readOnly(LOAD_UNIT, ACTIVE_POWER, 2);
@@ -85,11 +91,12 @@ final class SiteRegisters {
     setInt32(BATTERY_UNIT, DISCHARGE_POWER, -Math.round(site.batteryPowerWatts()), true);
     setFloat32(BATTERY_UNIT, SOC_RESERVE, (float) site.socReservePercent(), false);
 
-    setInt32(GRID_METER_UNIT, ACTIVE_POWER, Math.round(site.gridPowerWatts()), true);
+    setInputInt32(GRID_METER_UNIT, ACTIVE_POWER, Math.round(site.gridPowerWatts()));
 
     setInt32(PV_UNIT, ACTIVE_POWER, Math.round(site.pvWatts()), true);
     set(PV_UNIT, PV_AC_POWER, (int) Math.round(site.pvWatts() / Math.pow(10, AC_POWER_EXPONENT)) & 0xFFFF);
     set(PV_UNIT, PV_AC_POWER_SF, AC_POWER_EXPONENT & 0xFFFF);
+    set(PV_UNIT, PV_CABINET_TEMPERATURE, NOT_IMPLEMENTED_INT16);
     set(PV_UNIT, PV_LIMIT_PERCENT, (int) Math.round(site.pvLimitPercent() / Math.pow(10, LIMIT_PERCENT_EXPONENT)));
     set(PV_UNIT, PV_LIMIT_PERCENT_SF, LIMIT_PERCENT_EXPONENT & 0xFFFF);
 
@@ -133,10 +140,17 @@ final class SiteRegisters {
   }
 
   private void setInt32(int unitId, int address, long value, boolean bigWordOrder) {
-    int clamped = (int) Math.max(Integer.MIN_VALUE, Math.min(0xFFFF_FFFFL, value));
-    int[] words = Words.split(clamped, bigWordOrder);
+    int[] words = Words.split(clampInt32(value), bigWordOrder);
     set(unitId, address, words[0]);
     set(unitId, address + 1, words[1]);
+  }
+
+  /** An int32 in big word order into two input registers. */
+  private void setInputInt32(int unitId, int address, long value) {
+    int[] words = Words.split(clampInt32(value), true);
+    for (int i = 0; i < words.length; i++) {
+      ((SimpleInputRegister) images.get(unitId).getInputRegister(address + i)).setValue(words[i]);
+    }
   }
 
   private void setFloat32(int unitId, int address, float value, boolean bigWordOrder) {
@@ -154,6 +168,10 @@ final class SiteRegisters {
     }
   }
 
+  private static int clampInt32(long value) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(0xFFFF_FFFFL, value));
+  }
+
   private static int clampUint16(long value) {
     return (int) Math.max(0, Math.min(0xFFFF, value));
   }
@@ -161,6 +179,12 @@ final class SiteRegisters {
   private void writable(int unitId, int first, int count) {
     for (int address = first; address < first + count; address++) {
       images.get(unitId).addRegister(address, new SimpleRegister(0));
+    }
+  }
+
+  private void input(int unitId, int first, int count) {
+    for (int address = first; address < first + count; address++) {
+      images.get(unitId).addInputRegister(address, new SimpleInputRegister(0));
     }
   }
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A simulated energy site behind a real Modbus TCP server, serving the register map of
- * config/sites/*.json: unit 1 battery (bms_main), 2 grid meter, 3 PV inverter, 4 site load. A
+ * config/sites/*.json: unit 1 battery (bms_main), 2 grid meter (in input registers), 3 PV inverter, 4
+ * site load. A
  * thread advances the {@link SiteModel} in real time every {@value #TICK_MILLIS} ms, so a 50 kW
  * charge setpoint makes the state of charge rise.
  *

@@ -7,11 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.ghgande.j2mod.modbus.ModbusException;
 import com.ghgande.j2mod.modbus.ModbusSlaveException;
 import com.ghgande.j2mod.modbus.facade.ModbusTCPMaster;
+import com.ghgande.j2mod.modbus.procimg.InputRegister;
 import com.ghgande.j2mod.modbus.procimg.Register;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +55,7 @@ class SiteSimulatorTest {
 
   @Test
   void serves_grid_pv_and_load_power_on_their_own_unit_ids() throws Exception {
-    int[] grid = read(GRID, 0, 2);
+    int[] grid = readInput(GRID, 0, 2);
     int[] pv = read(PV, 0, 2);
     int[] load = read(LOAD, 0, 2);
 
@@ -68,7 +70,7 @@ class SiteSimulatorTest {
 
     int[] battery = read(BATTERY, 2, 2);
     assertThat(int32(battery[0], battery[1])).isEqualTo(50_000);
-    int[] grid = read(GRID, 0, 2);
+    int[] grid = readInput(GRID, 0, 2);
     assertThat(int32(grid[0], grid[1])).isEqualTo(75_000);
     await().atMost(Duration.ofSeconds(10)).until(() -> simulator.model().socPercent() > 50);
   }
@@ -143,6 +145,11 @@ class SiteSimulatorTest {
   }
 
   @Test
+  void pv_marks_the_cabinet_temperature_it_lacks_as_sunspec_not_implemented() throws Exception {
+    assertThat(read(PV, 40085, 1)).containsExactly(0x8000);
+  }
+
+  @Test
   void failed_write_answers_the_requested_exception_code_and_changes_nothing() throws Exception {
     simulator.failNextWrite(4);
 
@@ -158,6 +165,14 @@ class SiteSimulatorTest {
   @Test
   void measurements_refuse_writes_with_illegal_data_address() {
     assertThatThrownBy(() -> write(GRID, 0, 0, 1))
+        .isInstanceOfSatisfying(ModbusSlaveException.class, e -> assertThat(e.getType()).isEqualTo(2));
+  }
+
+  @Test
+  void grid_meter_keeps_its_power_in_input_registers_only() {
+    assertThatThrownBy(() -> read(GRID, 0, 2)).as("function code 3")
+        .isInstanceOfSatisfying(ModbusSlaveException.class, e -> assertThat(e.getType()).isEqualTo(2));
+    assertThatThrownBy(() -> readInput(BATTERY, 0, 2)).as("the battery has no input registers")
         .isInstanceOfSatisfying(ModbusSlaveException.class, e -> assertThat(e.getType()).isEqualTo(2));
   }
 
@@ -224,6 +239,10 @@ class SiteSimulatorTest {
       words[i] = registers[i].getValue();
     }
     return words;
+  }
+
+  private int[] readInput(int unitId, int address, int count) throws ModbusException {
+    return Arrays.stream(master.readInputRegisters(unitId, address, count)).mapToInt(InputRegister::getValue).toArray();
   }
 
   private void write(int unitId, int address, int high, int low) throws ModbusException {

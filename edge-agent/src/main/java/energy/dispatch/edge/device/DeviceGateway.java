@@ -13,11 +13,17 @@ public interface DeviceGateway extends AutoCloseable {
 
   /**
    * Reads every readable channel of every device. A device that cannot be read is missing from the
-   * map (and reported unreachable), so one failing device never stops the cycle.
+   * map (and reported unreachable), so one failing device never stops the cycle; so is a channel
+   * the device refuses or marks as not implemented, so no controller acts on it.
    */
   Map<String, Double> readAll();
 
-  /** Reads one channel. */
+  /**
+   * Reads one channel.
+   *
+   * @throws DeviceException with {@code value_not_implemented} when the channel declares
+   *     {@code sunspec_not_implemented} and its register holds the marker, or as {@link #write}
+   */
   double read(String deviceId, String channel) throws DeviceException;
 
   /**

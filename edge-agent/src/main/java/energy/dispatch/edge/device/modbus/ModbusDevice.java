@@ -3,6 +3,8 @@ package energy.dispatch.edge.device.modbus;
 import com.ghgande.j2mod.modbus.msg.ExceptionResponse;
 import com.ghgande.j2mod.modbus.msg.ModbusRequest;
 import com.ghgande.j2mod.modbus.msg.ModbusResponse;
+import com.ghgande.j2mod.modbus.msg.ReadInputRegistersRequest;
+import com.ghgande.j2mod.modbus.msg.ReadInputRegistersResponse;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersRequest;
 import com.ghgande.j2mod.modbus.msg.ReadMultipleRegistersResponse;
 import com.ghgande.j2mod.modbus.msg.WriteMultipleRegistersRequest;
@@ -16,10 +18,13 @@ import energy.dispatch.schema.ErrorCode;
 import energy.dispatch.schema.ErrorDetail;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * One configured device (a unit id on an endpoint): reads and writes its channels' registers and
- * turns Modbus exceptions into {@code modbus_exception:NN}. Thread-safe as its endpoint is.
+ * turns Modbus exceptions into {@code modbus_exception:NN}. A channel is read from the register
+ * kind it declares: holding registers with function code 3, input registers with 4; its
+ * scale-factor register is of the same kind. Thread-safe as its endpoint is.
  */
 final class ModbusDevice {
 
@@ -55,14 +60,25 @@ final class ModbusDevice {
         : Optional.of("device " + id() + " at " + endpoint.address() + " is not connected");
   }
 
+  /**
+   * @throws DeviceException {@code value_not_implemented} when the register holds SunSpec's
+   *     not-implemented marker and the channel declares it
+   */
   double read(Channel channel) throws DeviceException {
-    return readChannel(channel).value();
+    OptionalDouble value = readChannel(channel).value();
+    if (value.isEmpty()) {
+      throw notImplemented(channel);
+    }
+    return value.getAsDouble();
   }
 
-  /** Reads a block of plain channels in one request; the values in the order of the block's channels. */
-  double[] read(ReadPlan.Block block) throws DeviceException {
-    int[] words = readWords(block.first(), block.count());
-    double[] values = new double[block.channels().size()];
+  /**
+   * Reads a block of plain channels in one request; the values in the order of the block's
+   * channels, empty where a channel holds SunSpec's not-implemented marker.
+   */
+  OptionalDouble[] read(ReadPlan.Block block) throws DeviceException {
+    int[] words = readWords(block.channels().get(0), block.first(), block.count());
+    OptionalDouble[] values = new OptionalDouble[block.channels().size()];
     for (int i = 0; i < values.length; i++) {
       Channel channel = block.channels().get(i);
       RegisterCodec codec = RegisterCodec.of(channel);
@@ -82,54 +98,70 @@ final class ModbusDevice {
     double scale = codec.scaleFromRegister() ? readScale(channel, codec) : codec.fixedScale();
     int[] words = codec.encode(value, scale);
 
+    // encode never yields the not-implemented marker, so what is written is a value
+    double written = codec.decode(words, scale).orElseThrow();
     writeWords(channel, words);
     if (!channel.readable()) {
-      return codec.decode(words, scale);
+      return written;
     }
-    return confirm(channel, words, codec.decode(words, scale));
+    return confirm(channel, words, written);
   }
 
-  /** A decoded value with the raw words it came from. */
-  private record Reading(double value, int[] words) {}
+  /** DeviceException {@code value_not_implemented}: the device says it lacks the point. */
+  DeviceException notImplemented(Channel channel) {
+    return new DeviceException(ErrorDetail.of(ErrorCode.VALUE_NOT_IMPLEMENTED, "device " + id() + " holds SunSpec's "
+        + "not-implemented marker in " + channel.name() + " at register " + channel.register()
+        + ", so it has no value; the device lacks this point or cannot measure it now"));
+  }
+
+  /** A decoded value, empty for SunSpec's not-implemented marker, with the raw words it came from. */
+  private record Reading(OptionalDouble value, int[] words) {}
 
   private Reading readChannel(Channel channel) throws DeviceException {
     RegisterCodec codec = RegisterCodec.of(channel);
     Integer scaleRegister = channel.scaleRegister();
     if (scaleRegister == null) {
-      int[] words = readWords(channel.register(), codec.width());
+      int[] words = readWords(channel, channel.register(), codec.width());
       return new Reading(codec.decode(words, codec.fixedScale()), words);
     }
     int first = Math.min(channel.register(), scaleRegister);
     int last = Math.max(channel.register() + codec.width() - 1, scaleRegister);
     if (last - first + 1 > ReadPlan.MAX_READ_REGISTERS) {
       // too far apart for one request: the value and its scale factor come from two reads
-      double scale = readScale(channel, codec);
-      int[] words = readWords(channel.register(), codec.width());
-      return new Reading(codec.decode(words, scale), words);
+      int[] words = readWords(channel, channel.register(), codec.width());
+      return new Reading(codec.notImplemented(words) ? OptionalDouble.empty()
+          : codec.decode(words, readScale(channel, codec)), words);
     }
     // value and scale factor in one read, so they belong together
-    int[] block = readWords(first, last - first + 1);
+    int[] block = readWords(channel, first, last - first + 1);
     int offset = channel.register() - first;
     int[] words = Arrays.copyOfRange(block, offset, offset + codec.width());
-    return new Reading(codec.decode(words, codec.scale(block[scaleRegister - first])), words);
+    // a point the device lacks may come with a lacking scale factor: no value, not a config error
+    return new Reading(codec.notImplemented(words) ? OptionalDouble.empty()
+        : codec.decode(words, codec.scale(block[scaleRegister - first])), words);
   }
 
   private double readScale(Channel channel, RegisterCodec codec) throws DeviceException {
-    return codec.scale(readWords(channel.scaleRegister(), 1)[0]);
+    return codec.scale(readWords(channel, channel.scaleRegister(), 1)[0]);
   }
 
-  // TODO: always reads holding registers (function code 3); a device that keeps measurements in
-  // input registers (function code 4) cannot be described until channels declare a register kind.
-  private int[] readWords(int first, int count) throws DeviceException {
-    ModbusResponse response = exchange(new ReadMultipleRegistersRequest(first, count), "reading register " + first);
-    ReadMultipleRegistersResponse read = (ReadMultipleRegistersResponse) response;
-    if (read.getWordCount() != count) {
-      throw new DeviceException(ErrorDetail.of(ErrorCode.DEVICE_UNREACHABLE, "device " + id() + " answered "
-          + read.getWordCount() + " registers for a read of " + count + " at " + first));
+  /** Reads {@code count} registers from {@code first} in the register kind of {@code channel}. */
+  private int[] readWords(Channel channel, int first, int count) throws DeviceException {
+    int[] words;
+    if (channel.inInputRegister()) {
+      ReadInputRegistersResponse read = (ReadInputRegistersResponse) exchange(
+          new ReadInputRegistersRequest(first, count), "reading input register " + first);
+      words = new int[read.getWordCount()];
+      Arrays.setAll(words, read::getRegisterValue);
+    } else {
+      ReadMultipleRegistersResponse read = (ReadMultipleRegistersResponse) exchange(
+          new ReadMultipleRegistersRequest(first, count), "reading holding register " + first);
+      words = new int[read.getWordCount()];
+      Arrays.setAll(words, read::getRegisterValue);
     }
-    int[] words = new int[count];
-    for (int i = 0; i < count; i++) {
-      words[i] = read.getRegisterValue(i);
+    if (words.length != count) {
+      throw new DeviceException(ErrorDetail.of(ErrorCode.DEVICE_UNREACHABLE, "device " + id() + " answered "
+          + words.length + " registers for a read of " + count + " at " + first));
     }
     return words;
   }
@@ -150,10 +182,15 @@ final class ModbusDevice {
     if (!Arrays.equals(back.words(), written)) {
       throw new DeviceException(ErrorDetail.of(ErrorCode.READBACK_MISMATCH, "device " + id() + " took "
           + channel.name() + " = " + RegisterCodec.plain(writtenValue) + " " + channel.unit() + " but reads back "
-          + RegisterCodec.plain(back.value()) + " " + channel.unit() + "; the device may have clamped or refused it: "
+          + readBack(back, channel) + "; the device may have clamped or refused it: "
           + "check its operating mode and limits"));
     }
-    return back.value();
+    return back.value().orElseThrow();
+  }
+
+  private static String readBack(Reading back, Channel channel) {
+    return back.value().isPresent() ? RegisterCodec.plain(back.value().getAsDouble()) + " " + channel.unit()
+        : "SunSpec's not-implemented marker";
   }
 
   private ModbusResponse exchange(ModbusRequest request, String what) throws DeviceException {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The site's devices over Modbus TCP, driven by the capability config: no code per device. Devices
  * that share a host and port share one connection (a gateway with several unit ids). Values are read
- * from holding registers (function code 3) and written with the channel's function code (6 or 16),
- * then read back.
+ * from the channel's register kind (holding registers with function code 3, input registers with 4)
+ * and written with the channel's function code (6 or 16), then read back.
  *
  * <p>A device that drops makes its requests fail at once with {@code device_unreachable} while its
  * connection is re-opened in the background; no call blocks longer than about the request timeout.
@@ -178,15 +179,12 @@ public final class ModbusDeviceGateway implements DeviceGateway {
 
   /** Reads one channel into {@code values}; false when the device is unreachable. */
   private boolean readOne(ModbusDevice device, Channel channel, Map<String, Double> values) {
-    String key = device.id() + "/" + channel.name();
     try {
-      values.put(key, device.read(channel));
-      failingChannels.remove(key);
+      put(device, channel, OptionalDouble.of(device.read(channel)), values);
       return true;
     } catch (DeviceException e) {
-      if (!unreachable(e) && failingChannels.add(key)) {
-        log.warn("deviceId={} channel={} cannot be read ({}: {}); it is left out of the cycle's inputs until it "
-            + "reads again", device.id(), channel.name(), e.error().code(), e.getMessage());
+      if (!unreachable(e)) {
+        leaveOut(device, channel, e);
       }
       return !unreachable(e);
     }
@@ -194,11 +192,27 @@ public final class ModbusDeviceGateway implements DeviceGateway {
 
   private void readBlock(ModbusDevice device, ReadPlan.Block block, Map<String, Double> values)
       throws DeviceException {
-    double[] read = device.read(block);
+    OptionalDouble[] read = device.read(block);
     for (int i = 0; i < read.length; i++) {
-      String key = device.id() + "/" + block.channels().get(i).name();
-      values.put(key, read[i]);
-      failingChannels.remove(key);
+      put(device, block.channels().get(i), read[i], values);
+    }
+  }
+
+  /** Puts a value read into {@code values}; a channel without one is left out as if it could not be read. */
+  private void put(ModbusDevice device, Channel channel, OptionalDouble value, Map<String, Double> values) {
+    if (value.isEmpty()) {
+      leaveOut(device, channel, device.notImplemented(channel));
+      return;
+    }
+    String key = device.id() + "/" + channel.name();
+    values.put(key, value.getAsDouble());
+    failingChannels.remove(key);
+  }
+
+  private void leaveOut(ModbusDevice device, Channel channel, DeviceException why) {
+    if (failingChannels.add(device.id() + "/" + channel.name())) {
+      log.warn("deviceId={} channel={} cannot be read ({}: {}); it is left out of the cycle's inputs until it "
+          + "reads again", device.id(), channel.name(), why.error().code(), why.getMessage());
     }
   }
 

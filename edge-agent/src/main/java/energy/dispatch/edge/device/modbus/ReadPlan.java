@@ -10,7 +10,8 @@ import java.util.List;
  * How to read all of a device's readable channels in few requests: channels whose registers follow
  * each other without a gap share one read. Gaps are never bridged, because devices answer exception
  * 02 for a read that touches an unmapped address. A channel with a scale-factor register is read on
- * its own, together with its scale factor.
+ * its own, together with its scale factor. Holding and input registers are separate tables read
+ * with different function codes, so a block holds channels of one register kind only.
  */
 final class ReadPlan {
 
@@ -32,7 +33,7 @@ final class ReadPlan {
 
   static List<Block> of(Device device) {
     List<Channel> readable = device.channels().stream().filter(Channel::readable)
-        .sorted(Comparator.comparingInt(Channel::register)).toList();
+        .sorted(Comparator.comparing(Channel::registerKind).thenComparingInt(Channel::register)).toList();
     List<Block> blocks = new ArrayList<>();
     Block current = null;
     for (Channel channel : readable) {
@@ -53,9 +54,10 @@ final class ReadPlan {
 
   private static boolean fits(Block block, Channel channel) {
     boolean plain = channel.scaleRegister() == null && block.channels().get(0).scaleRegister() == null;
+    boolean sameKind = channel.registerKind().equals(block.channels().get(0).registerKind());
     boolean adjacent = channel.register() <= block.end();
     int end = Math.max(block.end(), channel.register() + channel.width());
-    return plain && adjacent && end - block.first() <= MAX_READ_REGISTERS;
+    return plain && sameKind && adjacent && end - block.first() <= MAX_READ_REGISTERS;
   }
 
   private static Block extend(Block block, Channel channel) {

@@ -6,34 +6,44 @@ import energy.dispatch.schema.ErrorCode;
 import energy.dispatch.schema.ErrorDetail;
 import java.math.BigDecimal;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
  * Converts one channel's engineering value to its register words and back: the register type
  * (int16, uint16, int32, uint32, float32), the word order of 32-bit values (bytes within a word are
  * always big-endian, as Modbus sends them), the scale and the device's sign convention.
  * {@code value = raw * scale * sign}. The scale is fixed, or {@code 10^exponent} with the exponent
- * read from the channel's scale-factor register, as SunSpec does.
+ * read from the channel's scale-factor register, as SunSpec does. A channel that declares
+ * {@code sunspec_not_implemented} reads SunSpec's not-implemented marker of its type as no value,
+ * and never writes it.
  *
  * <p>Immutable and thread-safe.
  */
 public final class RegisterCodec {
 
-  /** A register type with the raw range it can hold. */
+  /** A register type with the raw range it can hold and SunSpec's not-implemented marker in it. */
   enum Type {
-    INT16(1, Short.MIN_VALUE, Short.MAX_VALUE),
-    UINT16(1, 0, 0xFFFF),
-    INT32(2, Integer.MIN_VALUE, Integer.MAX_VALUE),
-    UINT32(2, 0, 0xFFFF_FFFFL),
-    FLOAT32(2, -Float.MAX_VALUE, Float.MAX_VALUE);
+    INT16(1, Short.MIN_VALUE, Short.MAX_VALUE, Short.MIN_VALUE),
+    UINT16(1, 0, 0xFFFF, 0xFFFF),
+    INT32(2, Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE),
+    UINT32(2, 0, 0xFFFF_FFFFL, 0xFFFF_FFFFL),
+    FLOAT32(2, -Float.MAX_VALUE, Float.MAX_VALUE, Double.NaN);
 
     final int width;
     final double minRaw;
     final double maxRaw;
+    /** An end of the range for integers, so a channel with markers loses one step there; NaN for float32. */
+    final double notImplementedRaw;
 
-    Type(int width, double minRaw, double maxRaw) {
+    Type(int width, double minRaw, double maxRaw, double notImplementedRaw) {
       this.width = width;
       this.minRaw = minRaw;
       this.maxRaw = maxRaw;
+      this.notImplementedRaw = notImplementedRaw;
+    }
+
+    boolean isNotImplemented(double raw) {
+      return Double.isNaN(notImplementedRaw) ? Double.isNaN(raw) : raw == notImplementedRaw;
     }
   }
 
@@ -48,6 +58,7 @@ public final class RegisterCodec {
   private final int sign;
   private final double fixedScale;
   private final boolean scaleFromRegister;
+  private final boolean sunspecNotImplemented;
 
   private RegisterCodec(Channel channel) {
     this.channelName = channel.name();
@@ -57,6 +68,7 @@ public final class RegisterCodec {
     this.sign = channel.sign();
     this.fixedScale = channel.scale();
     this.scaleFromRegister = channel.scaleRegister() != null;
+    this.sunspecNotImplemented = channel.sunspecNotImplemented();
   }
 
   public static RegisterCodec of(Channel channel) {
@@ -102,31 +114,45 @@ public final class RegisterCodec {
    */
   public int[] encode(double value, double scale) throws DeviceException {
     double raw = toRaw(value, scale);
-    if (!Double.isFinite(raw) || raw < type.minRaw - 0.5 || raw > type.maxRaw + 0.5) {
+    if (!Double.isFinite(raw) || raw < minRaw() - 0.5 || raw > maxRaw() + 0.5) {
       throw outOfRange(value, scale);
     }
     if (type == Type.FLOAT32) {
       return split(Float.floatToIntBits((float) raw));
     }
     long rounded = Math.round(raw);
-    if (rounded < type.minRaw || rounded > type.maxRaw) {
+    if (rounded < minRaw() || rounded > maxRaw()) {
       throw outOfRange(value, scale);
     }
     return type.width == 1 ? new int[] {(int) rounded & 0xFFFF} : split((int) rounded);
   }
 
   /**
-   * The engineering value of register words as read from the wire.
-   *
-   * <p>TODO: SunSpec's "not implemented" markers (0x8000 for int16, 0xFFFF for uint16, ...) decode
-   * as numbers; a SunSpec device that lacks a point reports a large bogus value instead of none.
+   * The engineering value of register words as read from the wire; empty when the channel declares
+   * {@code sunspec_not_implemented} and the words hold the marker, so that no controller acts on a
+   * number the device does not mean.
    */
-  public double decode(int[] words, double scale) {
+  public OptionalDouble decode(int[] words, double scale) {
     if (words.length != type.width) {
       throw new IllegalArgumentException(channelName + " is " + type.name().toLowerCase(Locale.ROOT) + " and takes "
           + type.width + " register(s), got " + words.length);
     }
-    return fromRaw(raw(words), scale);
+    return notImplemented(words) ? OptionalDouble.empty() : OptionalDouble.of(fromRaw(raw(words), scale));
+  }
+
+  /** Whether the channel declares {@code sunspec_not_implemented} and the words hold the marker. */
+  public boolean notImplemented(int[] words) {
+    return sunspecNotImplemented && type.isNotImplemented(raw(words));
+  }
+
+  /** The lowest raw value a write may carry: the type's, above the marker where it is the lowest. */
+  private double minRaw() {
+    return sunspecNotImplemented && type.notImplementedRaw == type.minRaw ? type.minRaw + 1 : type.minRaw;
+  }
+
+  /** The highest raw value a write may carry: the type's, below the marker where it is the highest. */
+  private double maxRaw() {
+    return sunspecNotImplemented && type.notImplementedRaw == type.maxRaw ? type.maxRaw - 1 : type.maxRaw;
   }
 
   private double raw(int[] words) {
@@ -169,8 +195,8 @@ public final class RegisterCodec {
   }
 
   private DeviceException outOfRange(double value, double scale) {
-    double oneEnd = fromRaw(type.minRaw, scale);
-    double otherEnd = fromRaw(type.maxRaw, scale);
+    double oneEnd = fromRaw(minRaw(), scale);
+    double otherEnd = fromRaw(maxRaw(), scale);
     String range = plain(Math.min(oneEnd, otherEnd)) + ".." + plain(Math.max(oneEnd, otherEnd)) + " " + unit;
     return new DeviceException(ErrorDetail.of(ErrorCode.OUT_OF_RANGE, "value " + plain(value) + " " + unit
         + " does not fit " + channelName + " (" + type.name().toLowerCase(Locale.ROOT) + ", scale " + plain(scale)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import energy.dispatch.edge.device.DeviceException;
 import energy.dispatch.schema.CapabilityConfig;
@@ -135,6 +136,16 @@ class ModbusDeviceGatewayTest {
   }
 
   @Test
+  void meter_keeping_its_power_in_input_registers_is_read_with_function_code_4() throws Exception {
+    assertThat(gateway.read("grid_meter", "ActivePower")).isEqualTo(25_000);
+
+    gateway.close();
+    gateway = new ModbusDeviceGateway(siteConfig(simulator.port(), config -> registerKindOf(config, "holding")), FAST);
+
+    expectError(() -> gateway.read("grid_meter", "ActivePower"), "modbus_exception:02", "holding register 0");
+  }
+
+  @Test
   void read_all_reads_adjacent_registers_of_a_device_in_one_request() {
     long before = simulator.requestCount();
 
@@ -142,6 +153,26 @@ class ModbusDeviceGatewayTest {
 
     // bms_main 0-11 and 40000; grid_meter; pv_inverter 0-1, 40083-40084, 40087-40088; site_load
     assertThat(simulator.requestCount() - before).isEqualTo(7);
+  }
+
+  @Test
+  void sunspec_not_implemented_value_is_no_value_and_left_out_of_the_inputs() throws IOException {
+    gateway.close();
+    gateway = new ModbusDeviceGateway(siteConfig(simulator.port(), config -> cabinetTemperature(config, true)), FAST);
+
+    assertThat(gateway.readAll()).doesNotContainKey("pv_inverter/CabinetTemperature")
+        .containsEntry("pv_inverter/AcPower", 15_000.0).containsEntry("site_load/ActivePower", 40_000.0);
+    expectError(() -> gateway.read("pv_inverter", "CabinetTemperature"), "value_not_implemented",
+        "pv_inverter", "CabinetTemperature", "register 40085");
+  }
+
+  @Test
+  void sunspec_marker_is_a_number_where_the_channel_does_not_declare_it() throws Exception {
+    gateway.close();
+    gateway = new ModbusDeviceGateway(siteConfig(simulator.port(), config -> cabinetTemperature(config, false)), FAST);
+
+    assertThat(gateway.readAll()).containsEntry("pv_inverter/CabinetTemperature", -3276.8);
+    assertThat(gateway.read("pv_inverter", "CabinetTemperature")).isEqualTo(-3276.8);
   }
 
   @Test
@@ -353,6 +384,25 @@ class ModbusDeviceGatewayTest {
         ((ObjectNode) channel).put("access", access);
       }
     }));
+  }
+
+  /** Adds the PV inverter's cabinet temperature, which the simulated inverter marks as not implemented. */
+  private static void cabinetTemperature(JsonNode config, boolean sunspecNotImplemented) {
+    config.get("devices").forEach(device -> {
+      if (device.get("device_id").asText().equals("pv_inverter")) {
+        ((ArrayNode) device.get("channels")).addObject().put("name", "CabinetTemperature").put("register", 40085)
+            .put("type", "int16").put("scale", 0.1).put("unit", "°C").put("access", "read")
+            .put("sunspec_not_implemented", sunspecNotImplemented);
+      }
+    });
+  }
+
+  private static void registerKindOf(JsonNode config, String registerKind) {
+    config.get("devices").forEach(device -> {
+      if (device.get("device_id").asText().equals("grid_meter")) {
+        device.get("channels").forEach(channel -> ((ObjectNode) channel).put("register_kind", registerKind));
+      }
+    });
   }
 
   private static void scaleRegisterOf(JsonNode config, int register) {

@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -95,21 +96,48 @@ class ModbusProtocolTest {
     }
   }
 
+  @Test
+  void input_register_channel_is_read_with_function_code_4() throws Exception {
+    try (ScriptedDevice device = new ScriptedDevice(UnaryOperator.identity());
+        ModbusDeviceGateway gateway = new ModbusDeviceGateway(config(device.port(), "input"), FAST)) {
+      assertThat(gateway.read("meter", "ActivePower")).isEqualTo(0x0001_0002);
+      assertThat(device.functionCodes()).containsExactly(4);
+    }
+  }
+
+  @Test
+  void answer_from_holding_registers_to_a_read_of_input_registers_is_refused() throws Exception {
+    try (ScriptedDevice device = new ScriptedDevice(answer -> answer.put(7, (byte) 3));
+        ModbusDeviceGateway gateway = new ModbusDeviceGateway(config(device.port(), "input"), FAST)) {
+      assertThatThrownBy(() -> gateway.read("meter", "ActivePower"))
+          .isInstanceOfSatisfying(DeviceException.class, e -> {
+            assertThat(e.error().code()).isEqualTo("device_unreachable");
+            assertThat(e.getMessage()).contains("function code 3, expected 4");
+          });
+    }
+  }
+
   private static CapabilityConfig config(int port) {
-    Channel power = new Channel("ActivePower", 0, "int32", null, null, null, null, "W", "read", null, null, null);
+    return config(port, null);
+  }
+
+  private static CapabilityConfig config(int port, String registerKind) {
+    Channel power = new Channel("ActivePower", 0, "int32", null, null, null, null, "W", "read", null, null, null,
+        registerKind, null);
     return new CapabilityConfig("edge_test", 1, null,
         List.of(new Device("meter", "meter", "127.0.0.1", port, 1, List.of(power))), null);
   }
 
   /**
-   * Answers every read of holding registers with words 0x0001, 0x0002, ... after passing the
-   * correct frame through {@code tamper}, all at once or a byte every {@code byteGap}. One
-   * connection at a time.
+   * Answers every read of holding or input registers with words 0x0001, 0x0002, ... after passing
+   * the correct frame through {@code tamper}, all at once or a byte every {@code byteGap}, and
+   * records each request's function code. One connection at a time.
    */
   private static final class ScriptedDevice implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
     private final Duration byteGap;
+    private final List<Integer> functionCodes = new CopyOnWriteArrayList<>();
 
     ScriptedDevice(UnaryOperator<ByteBuffer> tamper) throws IOException {
       this(tamper, Duration.ZERO);
@@ -127,6 +155,10 @@ class ModbusProtocolTest {
       return server.getLocalPort();
     }
 
+    List<Integer> functionCodes() {
+      return List.copyOf(functionCodes);
+    }
+
     private void serve(UnaryOperator<ByteBuffer> tamper) {
       while (!server.isClosed()) {
         try (Socket socket = server.accept()) {
@@ -138,6 +170,7 @@ class ModbusProtocolTest {
             in.readFully(header);
             byte[] pdu = new byte[ByteBuffer.wrap(header).getShort(4) - 1];
             in.readFully(pdu);
+            functionCodes.add((int) pdu[0]);
             send(out, tamper.apply(answer(header, pdu)).array());
           }
         } catch (IOException e) {
@@ -166,7 +199,7 @@ class ModbusProtocolTest {
       int count = ByteBuffer.wrap(pdu).getShort(3);
       ByteBuffer answer = ByteBuffer.allocate(9 + 2 * count);
       answer.put(header, 0, 4).putShort((short) (3 + 2 * count)).put(header[6]);
-      answer.put((byte) 3).put((byte) (2 * count));
+      answer.put(pdu[0]).put((byte) (2 * count));
       for (int i = 1; i <= count; i++) {
         answer.putShort((short) i);
       }

@@ -24,11 +24,16 @@ class ReadPlanTest {
       int16@0 sf:int16@1                   | 0+1 1+1
       int16@65535                          | 65535+1
       w:int32@0 int32@2                    | 2+2
+      i:int32@0                            | i0+2
+      i:int32@0 i:int32@2 i:uint16@4       | i0+5
+      int32@0 i:int32@2                    | 0+2 i2+2
+      int16@0 i:int16@0 int16@1            | 0+2 i0+1
+      i:int16@0 sf:i:int16@1               | i0+1 i1+1
       """)
   void adjacent_plain_channels_share_one_read_and_gaps_are_never_bridged(String channels, String expectedBlocks) {
     List<ReadPlan.Block> blocks = ReadPlan.of(device(channels));
 
-    assertThat(blocks).extracting(block -> block.first() + "+" + block.count())
+    assertThat(blocks).extracting(block -> kind(block) + block.first() + "+" + block.count())
         .containsExactly(expectedBlocks.split(" "));
   }
 
@@ -40,7 +45,15 @@ class ReadPlanTest {
     assertThat(ReadPlan.of(device(spec))).hasSize(reads);
   }
 
-  /** Channels as {@code [w:][sf:]type@register}: w = write-only, sf = with a scale-factor register. */
+  /** "i" before a block of input registers, nothing before one of holding registers. */
+  private static String kind(ReadPlan.Block block) {
+    return block.channels().get(0).inInputRegister() ? "i" : "";
+  }
+
+  /**
+   * Channels as {@code [w:][sf:][i:]type@register}: w = write-only, sf = with a scale-factor
+   * register, i = in an input register.
+   */
   private static Device device(String spec) {
     List<Channel> channels = new ArrayList<>();
     String[] parts = spec.trim().split("\\s+");
@@ -50,9 +63,11 @@ class ReadPlanTest {
       part = part.replace("w:", "");
       Integer scaleRegister = part.startsWith("sf:") ? 60000 : null;
       part = part.replace("sf:", "");
+      String registerKind = part.startsWith("i:") ? "input" : null;
+      part = part.replace("i:", "");
       String[] typeAndRegister = part.split("@");
       channels.add(new Channel("c" + i, Integer.parseInt(typeAndRegister[1]), typeAndRegister[0], null, null,
-          scaleRegister, null, "W", access, null, null, null));
+          scaleRegister, null, "W", access, null, null, null, registerKind, null));
     }
     return new Device("d", "other", "127.0.0.1", 502, 1, channels);
   }

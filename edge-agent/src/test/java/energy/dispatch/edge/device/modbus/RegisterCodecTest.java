@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import energy.dispatch.edge.device.DeviceException;
 import energy.dispatch.schema.CapabilityConfig.Channel;
 import java.util.Arrays;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,7 +53,7 @@ class RegisterCodecTest {
     int[] words = words(hexWords);
 
     assertThat(codec.encode(value, 1.0)).containsExactly(words);
-    assertThat(codec.decode(words, 1.0)).isEqualTo(value);
+    assertThat(codec.decode(words, 1.0)).hasValue(value);
   }
 
   @ParameterizedTest(name = "{0} scale {1} sign {2}: {3} <-> {4}")
@@ -76,7 +77,7 @@ class RegisterCodecTest {
     int[] words = words(hexWords);
 
     assertThat(codec.encode(value, scale)).containsExactly(words);
-    assertThat(codec.decode(words, scale)).isEqualTo(value);
+    assertThat(codec.decode(words, scale)).hasValue(value);
   }
 
   @ParameterizedTest(name = "{0} scale {1} sign {2} refuses {3}")
@@ -128,9 +129,9 @@ class RegisterCodecTest {
   void sunspec_value_decodes_with_the_scale_its_register_holds() throws DeviceException {
     RegisterCodec codec = RegisterCodec.of(sunSpecChannel());
 
-    assertThat(codec.decode(new int[] {1500}, codec.scale(1))).isEqualTo(15000);
+    assertThat(codec.decode(new int[] {1500}, codec.scale(1))).hasValue(15000);
     assertThat(codec.encode(15000, codec.scale(1))).containsExactly(1500);
-    assertThat(codec.decode(new int[] {123}, codec.scale(0xFFFF))).isEqualTo(12.3);
+    assertThat(codec.decode(new int[] {123}, codec.scale(0xFFFF))).hasValue(12.3);
   }
 
   @Test
@@ -139,7 +140,56 @@ class RegisterCodecTest {
 
     int[] words = codec.encode(12_345, 10.0);
 
-    assertThat(codec.decode(words, 10.0)).isEqualTo(12_350);
+    assertThat(codec.decode(words, 10.0)).hasValue(12_350);
+  }
+
+  @ParameterizedTest(name = "{0} {1}: sunspec {2} reads {3}")
+  @CsvSource(delimiter = '|', textBlock = """
+      int16   | 8000      | true  | none
+      int16   | 8000      | false | -32768
+      int16   | 8001      | true  | -32767
+      int16   | FFFF      | true  | -1
+      uint16  | FFFF      | true  | none
+      uint16  | FFFF      | false | 65535
+      uint16  | 8000      | true  | 32768
+      int32   | 8000 0000 | true  | none
+      int32   | 8000 0000 | false | -2147483648
+      int32   | FFFF FFFF | true  | -1
+      uint32  | FFFF FFFF | true  | none
+      uint32  | FFFF FFFF | false | 4294967295
+      uint32  | 8000 0000 | true  | 2147483648
+      float32 | 7FC0 0000 | true  | none
+      float32 | FFC0 0001 | true  | none
+      float32 | 8000 0000 | true  | -0.0
+      """)
+  void sunspec_not_implemented_marker_reads_as_no_value_where_the_channel_declares_it(String type, String hexWords,
+      boolean sunspec, String expected) {
+    RegisterCodec codec = RegisterCodec.of(channel(type, "big", 1.0, 1, sunspec));
+
+    OptionalDouble value = codec.decode(words(hexWords), 1.0);
+
+    if (expected.equals("none")) {
+      assertThat(value).isEmpty();
+    } else {
+      assertThat(value).hasValue(Double.parseDouble(expected));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} with markers refuses {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      int16   | -32768      | -32767..32767 W
+      uint16  | 65535       | 0..65534 W
+      int32   | -2147483648 | -2147483647..2147483647 W
+      uint32  | 4294967295  | 0..4294967294 W
+      """)
+  void sunspec_not_implemented_marker_is_never_written(String type, double value, String range) {
+    RegisterCodec codec = RegisterCodec.of(channel(type, "big", 1.0, 1, true));
+
+    assertThatThrownBy(() -> codec.encode(value, 1.0))
+        .isInstanceOfSatisfying(DeviceException.class, e -> {
+          assertThat(e.error().code()).isEqualTo("out_of_range");
+          assertThat(e.getMessage()).contains("value " + RegisterCodec.plain(value)).contains(range);
+        });
   }
 
   @Test
@@ -150,11 +200,16 @@ class RegisterCodecTest {
   }
 
   private static Channel channel(String type, String wordOrder, double scale, int sign) {
-    return new Channel("Test", 0, type, wordOrder, scale, null, sign, "W", "read_write", null, null, 16);
+    return channel(type, wordOrder, scale, sign, false);
+  }
+
+  private static Channel channel(String type, String wordOrder, double scale, int sign, boolean sunspec) {
+    return new Channel("Test", 0, type, wordOrder, scale, null, sign, "W", "read_write", null, null, 16, null,
+        sunspec);
   }
 
   private static Channel sunSpecChannel() {
-    return new Channel("AcPower", 40083, "int16", null, null, 40084, null, "W", "read", null, null, null);
+    return new Channel("AcPower", 40083, "int16", null, null, 40084, null, "W", "read", null, null, null, null, null);
   }
 
   private static int[] words(String hex) {
