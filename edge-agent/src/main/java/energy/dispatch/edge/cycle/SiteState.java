@@ -73,13 +73,16 @@ public final class SiteState {
   /** The battery's limits as of the latest inputs. */
   public BatteryLimits batteryLimits() {
     SiteReadings readings = readings();
-    Optional<Channel> setpoint = layout.batteryDeviceId()
-        .flatMap(config::device).flatMap(device -> device.channel(SiteLayout.SET_ACTIVE_POWER));
+    Optional<Channel> setpoint = batteryChannel(SiteLayout.SET_ACTIVE_POWER);
     return new BatteryLimits(
         setpoint.map(Channel::min).map(OptionalDouble::of).orElse(OptionalDouble.empty()),
         setpoint.map(Channel::max).map(OptionalDouble::of).orElse(OptionalDouble.empty()),
-        readings.maxChargeWatts(), readings.maxDischargeWatts(), readings.socPercent(),
-        controllers.minSocPercent());
+        readings.maxChargeWatts(), readings.maxDischargeWatts(), batteryChannel(SiteLayout.SOC).isPresent(),
+        readings.socPercent(), controllers.minSocPercent());
+  }
+
+  private Optional<Channel> batteryChannel(String name) {
+    return layout.batteryDeviceId().flatMap(config::device).flatMap(device -> device.channel(name));
   }
 
   public Optional<Channel> channel(String deviceId, String channel) {

@@ -247,6 +247,41 @@ class CycleReplayTest {
   }
 
   @Test
+  void a_setpoint_while_the_state_of_charge_is_unknown_is_acked_with_the_battery_idle() {
+    SiteModel model = site(200_000, 50, 40_000, 0);
+    start(model);
+    edge.gateway.socUnreadable(true);
+    edge.step();
+    edge.send(edge.commands.setpoint("sp-blind", -30_000));
+    edge.step();
+
+    Ack result = edge.resultFor("sp-blind");
+    assertThat(result.status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(result.appliedValue().asDouble()).isZero();
+    assertThat(result.limitedBy()).isEqualTo("soc_unknown");
+    assertThat(model.setpointWatts()).isZero();
+  }
+
+  @Test
+  void balancing_idles_the_battery_while_its_state_of_charge_is_unknown_and_resumes_once_it_is_read() {
+    SiteModel model = site(200_000, 50, 40_000, 15_000);
+    start(model);
+    edge.send(edge.commands.scheduler("bal-start", "balancing", "start"));
+    edge.step();
+    assertThat(model.batteryPowerWatts()).isEqualTo(-25_000);
+
+    edge.gateway.socUnreadable(true);
+    edge.step();
+    edge.step();
+    assertThat(model.batteryPowerWatts()).isZero();
+
+    edge.gateway.socUnreadable(false);
+    edge.step();
+    edge.step();
+    assertThat(model.batteryPowerWatts()).isEqualTo(-25_000);
+  }
+
+  @Test
   void a_setpoint_the_register_holds_only_rounded_is_acked_with_the_value_it_holds() {
     SiteModel model = new SiteModel(200_000, 50_000, 100_000, 50);
     start(model);

@@ -24,6 +24,7 @@ public final class SiteModelGateway implements DeviceGateway {
   private final SiteModel model;
   private final AtomicInteger setpointWrites = new AtomicInteger();
   private volatile boolean batteryUnreachable;
+  private volatile boolean socUnreadable;
   private volatile ErrorDetail failNextWrite;
   private volatile boolean crashAfterNextWrite;
   private volatile Runnable beforeRead = () -> {};
@@ -45,6 +46,11 @@ public final class SiteModelGateway implements DeviceGateway {
 
   public void batteryUnreachable(boolean unreachable) {
     this.batteryUnreachable = unreachable;
+  }
+
+  /** The battery answers, but not for its state of charge (as a SunSpec "not implemented" point). */
+  public void socUnreadable(boolean unreadable) {
+    this.socUnreadable = unreadable;
   }
 
   public void failNextWrite(ErrorDetail error) {
@@ -76,7 +82,9 @@ public final class SiteModelGateway implements DeviceGateway {
     if (!batteryUnreachable) {
       channels.put("bms_main/SetActivePower", model::setpointWatts);
       channels.put("bms_main/ActivePower", model::batteryPowerWatts);
-      channels.put("bms_main/Soc", () -> Math.round(model.socPercent() * 10) / 10.0);
+      if (!socUnreadable) {
+        channels.put("bms_main/Soc", () -> Math.round(model.socPercent() * 10) / 10.0);
+      }
       channels.put("bms_main/CapacityWh", model::capacityWh);
       channels.put("bms_main/MaxChargePower", model::maxChargeWatts);
       channels.put("bms_main/MaxDischargePower", model::maxDischargeWatts);
