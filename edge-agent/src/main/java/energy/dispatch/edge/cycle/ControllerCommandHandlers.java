@@ -11,7 +11,6 @@ import energy.dispatch.schema.Ack;
 import energy.dispatch.schema.Command;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,12 +24,12 @@ final class ControllerCommandHandlers {
 
   private final CommandLedger ledger;
   private final Clock clock;
-  private final StateEvents events;
+  private final EndingCommit endingCommit;
 
   ControllerCommandHandlers(CommandLedger ledger, Clock clock, StateEvents events) {
     this.ledger = ledger;
     this.clock = clock;
-    this.events = events;
+    this.endingCommit = new EndingCommit(ledger, events);
   }
 
   void modeChange(QueuedCommand queued, SiteState site) {
@@ -63,10 +62,9 @@ final class ControllerCommandHandlers {
     ParameterOverride override = new ParameterOverride(command.target().controller(), command.target().parameter(),
         command.value(), command.commandId(), now.plusSeconds(command.durationSec()));
     Controllers controllers = site.controllers();
-    List<StateEvent> raised = controllers.override(override.controller(), override.parameter())
-        .map(replaced -> List.of(EndEvents.overrideReplaced(replaced, override))).orElse(List.of());
-    ledger.result(Ack.executed(command.commandId(), now), changes -> changes.putOverride(override),
-        body -> events.report(raised, body));
-    controllers.putOverride(override);
+    Optional<StateEvent> replaced = controllers.override(override.controller(), override.parameter())
+        .map(inForce -> EndEvents.overrideReplaced(inForce, override));
+    endingCommit.commit(Ack.executed(command.commandId(), now), replaced, changes -> changes.putOverride(override),
+        () -> controllers.putOverride(override));
   }
 }

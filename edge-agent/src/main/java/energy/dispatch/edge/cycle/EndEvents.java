@@ -4,6 +4,7 @@ import energy.dispatch.edge.control.Controllers;
 import energy.dispatch.edge.journal.Hold;
 import energy.dispatch.edge.journal.ParameterOverride;
 import energy.dispatch.edge.state.StateEvent;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,6 +24,18 @@ public final class EndEvents {
     details.put("until", hold.until().toString());
     details.putAll(more);
     return new StateEvent(StateEvent.HOLD_ENDED, details);
+  }
+
+  /**
+   * The event for a hold that a later setpoint on the same channel ends before its time: the
+   * channel stays held, at the later one's value.
+   */
+  public static StateEvent holdReplaced(Hold replaced, Hold by) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("channel", replaced.channelKey());
+    details.put("command_id", replaced.commandId());
+    details.put("held_value", replaced.value());
+    return replaced(StateEvent.HOLD_REPLACED, details, replaced.until(), by.commandId(), by.value());
   }
 
   /** The event for an override that reverts to the value {@code controllers} has configured. */
@@ -49,9 +62,15 @@ public final class EndEvents {
     details.put("parameter", replaced.parameter());
     details.put("command_id", replaced.commandId());
     details.put("overridden_value", replaced.value());
-    details.put("until", replaced.until().toString());
-    details.put("replaced_by", by.commandId());
-    details.put("value", by.value());
-    return new StateEvent(StateEvent.OVERRIDE_REPLACED, details);
+    return replaced(StateEvent.OVERRIDE_REPLACED, details, replaced.until(), by.commandId(), by.value());
+  }
+
+  /** Completes {@code ended}, what identifies the replaced hold or override, with what replaced it. */
+  private static StateEvent replaced(String type, Map<String, Object> ended, Instant until, String replacedBy,
+      Object value) {
+    ended.put("until", until.toString());
+    ended.put("replaced_by", replacedBy);
+    ended.put("value", value);
+    return new StateEvent(type, ended);
   }
 }

@@ -15,7 +15,6 @@ import energy.dispatch.schema.Command;
 import energy.dispatch.schema.ErrorCode;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a setpoint: safety limits first (battery setpoint only), then the intent in the journal,
- * the device write with read-back, the result and the hold in one transaction. A {@code null}
- * value releases the channel's hold instead, and the controllers take the channel back.
+ * the device write with read-back, the result and the hold in one transaction, with
+ * {@code hold_replaced} when it ends a hold in force on the channel. A {@code null} value releases
+ * the channel's hold instead, and the controllers take the channel back.
  */
 final class SetpointHandler implements CommandHandler {
 
@@ -35,7 +35,7 @@ final class SetpointHandler implements CommandHandler {
   private final CommandLedger ledger;
   private final Clock clock;
   private final int defaultHoldSeconds;
-  private final StateEvents events;
+  private final EndingCommit endingCommit;
 
   SetpointHandler(
       Supplier<DeviceGateway> gateway, CommandLedger ledger, Clock clock, int defaultHoldSeconds, StateEvents events) {
@@ -43,7 +43,7 @@ final class SetpointHandler implements CommandHandler {
     this.ledger = ledger;
     this.clock = clock;
     this.defaultHoldSeconds = defaultHoldSeconds;
-    this.events = events;
+    this.endingCommit = new EndingCommit(ledger, events);
   }
 
   @Override
@@ -91,8 +91,12 @@ final class SetpointHandler implements CommandHandler {
     Instant now = clock.instant();
     int holdSeconds = command.holdSec() != null ? command.holdSec() : defaultHoldSeconds;
     Hold hold = new Hold(channelKey, command.commandId(), requested, now.plusSeconds(holdSeconds));
-    ledger.result(executedAck(command.commandId(), now, limited, confirmed), changes -> changes.putHold(hold));
-    site.holds().put(hold);
+    Optional<StateEvent> replaced = site.holds().get(channelKey).map(held -> EndEvents.holdReplaced(held, hold));
+    // TODO: when this commit fails, the device already took the value; only the battery setpoint is
+    // written back by the cycle, so any other held channel keeps it while the journal keeps the old
+    // hold and the failed ack does not say the device changed: the operator must read the channel back.
+    endingCommit.commit(executedAck(command.commandId(), now, limited, confirmed), replaced,
+        changes -> changes.putHold(hold), () -> site.holds().put(hold));
   }
 
   /**
@@ -112,11 +116,9 @@ final class SetpointHandler implements CommandHandler {
   /** The release, its ack and its {@code hold_released} event commit in one journal transaction. */
   private void release(Command command, SiteState site) {
     String channelKey = command.target().channelKey();
-    List<StateEvent> raised = site.holds().get(channelKey).map(hold -> List.of(released(hold, command)))
-        .orElse(List.of());
-    ledger.result(Ack.executed(command.commandId(), clock.instant()), changes -> changes.removeHold(channelKey),
-        body -> events.report(raised, body));
-    site.holds().remove(channelKey);
+    Optional<StateEvent> released = site.holds().get(channelKey).map(hold -> released(hold, command));
+    endingCommit.commit(Ack.executed(command.commandId(), clock.instant()), released,
+        changes -> changes.removeHold(channelKey), () -> site.holds().remove(channelKey));
   }
 
   private static StateEvent released(Hold hold, Command release) {

@@ -165,6 +165,57 @@ class CycleReplayTest {
   }
 
   @Test
+  void a_second_setpoint_on_a_held_channel_replaces_the_first_hold_which_ends_with_hold_replaced_naming_it() {
+    SiteModel model = heldBySpFirst();
+
+    sendSpSecond();
+
+    assertThat(edge.resultFor("sp-second").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(edge.events(StateEvent.HOLD_REPLACED)).singleElement().satisfies(event -> assertThat(event.details())
+        .containsEntry("channel", "bms_main/SetActivePower").containsEntry("command_id", "sp-first")
+        .containsEntry("held_value", 20_000.0).containsEntry("until", "2026-02-15T14:40:01Z")
+        .containsEntry("replaced_by", "sp-second").containsEntry("value", 30_000.0));
+    assertThat(edge.journal.unsentEvents()).extracting(PendingEvent::type).containsExactly(StateEvent.HOLD_REPLACED);
+    assertThat(edge.journal.holds()).extracting(Hold::commandId).containsExactly("sp-second");
+    assertThat(model.setpointWatts()).isEqualTo(30_000);
+
+    edge.step(Duration.ofSeconds(600));
+
+    assertThat(edge.events(StateEvent.HOLD_ENDED)).as("only the hold in force ends")
+        .singleElement().satisfies(event -> assertThat(event.details()).containsEntry("command_id", "sp-second"));
+  }
+
+  @Test
+  void a_second_setpoint_whose_replaced_event_cannot_be_journaled_fails_and_the_first_hold_stays_in_force() {
+    SiteModel model = heldBySpFirst();
+    edge.eventJournalFailure = new JournalException("disk full");
+
+    sendSpSecond();
+
+    assertThat(edge.resultFor("sp-second").status()).isEqualTo(AckStatus.FAILED);
+    assertThat(edge.resultFor("sp-second").error().message()).contains("disk full");
+    assertThat(edge.journal.holds()).extracting(Hold::commandId).containsExactly("sp-first");
+    assertThat(edge.site.holds().all()).extracting(Hold::commandId).containsExactly("sp-first");
+    assertThat(edge.journal.unsentEvents()).isEmpty();
+    assertThat(model.setpointWatts()).as("the cycle writes the hold in force back").isEqualTo(20_000);
+  }
+
+  /** A site whose battery setpoint {@code sp-first} holds at 20 kW for 600 s. */
+  private SiteModel heldBySpFirst() {
+    SiteModel model = site(200_000, 50, 40_000, 15_000);
+    start(model);
+    edge.send(edge.commands.setpoint("sp-first", 20_000).put("hold_sec", 600));
+    edge.step();
+    return model;
+  }
+
+  /** A second setpoint on the channel {@code sp-first} holds: 30 kW for 60 s. */
+  private void sendSpSecond() {
+    edge.send(edge.commands.setpoint("sp-second", 30_000).put("hold_sec", 60));
+    edge.step();
+  }
+
+  @Test
   void with_no_controller_running_the_battery_idles_once_its_hold_ends() {
     SiteModel model = site(200_000, 50, 40_000, 15_000);
     start(model);

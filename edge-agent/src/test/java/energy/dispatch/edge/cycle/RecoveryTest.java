@@ -202,6 +202,22 @@ class RecoveryTest {
   }
 
   @Test
+  void a_replaced_hold_stays_replaced_across_a_restart_and_its_event_is_kept_to_send() {
+    edge.send(edge.commands.setpoint("sp-first", 20_000).put("hold_sec", 600));
+    edge.step();
+    edge.send(edge.commands.setpoint("sp-second", 30_000).put("hold_sec", 600));
+    edge.step();
+
+    restart();
+    edge.step();
+
+    assertThat(edge.cycle.status().holds()).extracting(hold -> hold.commandId()).containsExactly("sp-second");
+    assertThat(gateway.model().setpointWatts()).isEqualTo(30_000);
+    assertThat(edge.journal.unsentEvents()).extracting(PendingEvent::type).containsExactly("hold_replaced");
+    assertThat(edge.journal.unsentEvents().get(0).payload()).contains("\"replaced_by\":\"sp-second\"");
+  }
+
+  @Test
   void a_restart_command_is_acked_executed_once_the_agent_is_back() {
     edge.send(edge.commands.system("restart-1", "restart"));
     edge.step();
