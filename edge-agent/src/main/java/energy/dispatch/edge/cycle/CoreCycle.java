@@ -149,17 +149,32 @@ public final class CoreCycle {
   // --- phase 0: housekeeping: holds and overrides whose time is up
 
   // Each removal is journaled in one transaction with its event, then made in memory: a crash
-  // keeps both or neither, and a journal failure leaves it for the next cycle.
+  // keeps both or neither. A journal failure leaves that one in force for the next cycle, and this
+  // cycle goes on: skipping it would stop the inputs, the controllers and the safety limits.
   private void endHoldsAndOverrides(Instant now) {
     for (Hold hold : site.holds().endedAt(now)) {
-      events.report(EndEvents.holdEnded(hold, Map.of()), changes -> changes.removeHold(hold.channelKey()));
-      site.holds().remove(hold.channelKey());
-      holdLimits.remove(hold.channelKey());
+      endOne("hold on " + hold.channelKey() + " of commandId=" + hold.commandId(), () -> {
+        events.report(EndEvents.holdEnded(hold, Map.of()), changes -> changes.removeHold(hold.channelKey()));
+        site.holds().remove(hold.channelKey());
+        holdLimits.remove(hold.channelKey());
+      });
     }
     for (ParameterOverride override : site.controllers().endedOverrides(now)) {
-      events.report(EndEvents.overrideReverted(override, site.controllers(), Map.of()),
-          changes -> changes.removeOverride(override.controller(), override.parameter()));
-      site.controllers().removeOverride(override.controller(), override.parameter());
+      endOne("override of " + override.controller() + "/" + override.parameter() + " of commandId="
+          + override.commandId(), () -> {
+            events.report(EndEvents.overrideReverted(override, site.controllers(), Map.of()),
+                changes -> changes.removeOverride(override.controller(), override.parameter()));
+            site.controllers().removeOverride(override.controller(), override.parameter());
+          });
+    }
+  }
+
+  private static void endOne(String what, Runnable end) {
+    try {
+      end.run();
+    } catch (RuntimeException e) {
+      LOG.error("Ending the {} failed; it stays in force and is tried again next cycle. Check the edge "
+          + "journal's disk", what, e);
     }
   }
 

@@ -88,12 +88,14 @@ public final class StateReporter implements StateEvents {
     List<NewEvent> messages = raised.stream().map(event -> stateMessage(event, current, raisedAt)).toList();
     try {
       journal.append(messages, change);
+      logEvents(raised);
     } catch (RuntimeException e) {
       if (change != NO_CHANGE) {
         // The change is rolled back with its events: the caller keeps its state as it was and tries again.
         throw e;
       }
-      // The cycle must go on: the event goes out now if it can, and the edge log above keeps it.
+      // The cycle must go on: the event goes out now if it can, and the edge log keeps it.
+      logEvents(raised);
       LOG.error("Events not journaled edgeId={} types={}; published once without retry, lost if the link is down",
           edgeId, raised.stream().map(StateEvent::type).toList(), e);
       if (linkUp.getAsBoolean()) {
@@ -103,8 +105,12 @@ public final class StateReporter implements StateEvents {
   }
 
   /** An event with the state it was raised in, as journaled and sent. */
+  private void logEvents(List<StateEvent> raised) {
+    raised.forEach(event -> EVENTS.info("Edge event edgeId={} type={} details={}", edgeId, event.type(),
+        event.details()));
+  }
+
   private NewEvent stateMessage(StateEvent event, EdgeStatus current, Instant raisedAt) {
-    EVENTS.info("Edge event edgeId={} type={} details={}", edgeId, event.type(), event.details());
     Map<String, Object> described = new LinkedHashMap<>(event.details());
     described.put("type", event.type());
     // The cloud may see an event twice (a PUBACK lost to a crash); the id lets it keep one.

@@ -200,6 +200,27 @@ class CycleReplayTest {
     assertThat(model.setpointWatts()).as("the cycle writes the hold in force back").isEqualTo(20_000);
   }
 
+  @Test
+  void a_hold_whose_end_cannot_be_journaled_stays_in_force_and_the_cycle_still_runs_its_commands() {
+    SiteModel model = heldBySpFirst();
+    edge.eventJournalFailure = new JournalException("disk full");
+    edge.step(Duration.ofSeconds(600));
+    edge.send(edge.commands.scheduler("bal-start", "balancing", "start"));
+
+    edge.step();
+
+    assertThat(edge.resultFor("bal-start").status()).isEqualTo(AckStatus.EXECUTED);
+    assertThat(edge.site.holds().all()).extracting(Hold::commandId).containsExactly("sp-first");
+    assertThat(model.setpointWatts()).isEqualTo(20_000);
+
+    edge.eventJournalFailure = null;
+    edge.step();
+
+    assertThat(edge.events(StateEvent.HOLD_ENDED)).singleElement()
+        .satisfies(event -> assertThat(event.details()).containsEntry("command_id", "sp-first"));
+    assertThat(edge.site.holds().all()).isEmpty();
+  }
+
   /** A site whose battery setpoint {@code sp-first} holds at 20 kW for 600 s. */
   private SiteModel heldBySpFirst() {
     SiteModel model = site(200_000, 50, 40_000, 15_000);
