@@ -1,6 +1,7 @@
 package energy.dispatch.broker;
 
 import energy.dispatch.schema.ClientIds;
+import energy.dispatch.schema.JdbcUrls;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -98,7 +99,7 @@ public final class JdbcCredentialStore implements CredentialStore {
       cache = new CredentialCache(load());
     } catch (SQLException e) {
       closeConnection();
-      throw new IllegalStateException("cannot load broker credentials from " + jdbcUrl
+      throw new IllegalStateException("cannot load broker credentials from " + JdbcUrls.redacted(jdbcUrl)
           + ": check that PostgreSQL is reachable and the schema is migrated (" + e.getMessage() + ")", e);
     }
     CredentialSnapshot loaded = cache.current();

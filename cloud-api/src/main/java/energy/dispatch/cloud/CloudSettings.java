@@ -3,6 +3,7 @@ package energy.dispatch.cloud;
 import energy.dispatch.cloud.ratelimit.RateLimits;
 import energy.dispatch.schema.ClientIds;
 import energy.dispatch.schema.DedupeWindow;
+import energy.dispatch.schema.JdbcUrls;
 import energy.dispatch.schema.tls.ClientTrust;
 import energy.dispatch.schema.tls.Loopback;
 import energy.dispatch.schema.tls.ServerKeystore;
@@ -258,7 +259,8 @@ public record CloudSettings(
 
   @Override
   public String toString() {
-    return "CloudSettings[http=" + httpHost + ":" + httpPort + ", db=" + jdbcUrl + ", redis=" + redactedRedisUrl()
+    return "CloudSettings[http=" + httpHost + ":" + httpPort + ", db=" + JdbcUrls.redacted(jdbcUrl)
+        + ", redis=" + redactedRedisUrl()
         + ", mqtt=" + mqttHost + ":" + mqttPort + ", nodeId=" + nodeId + ", demoMode=" + demoMode
         + ", deliveryTimeout=" + deliveryTimeout + ", defaultExpiry=" + defaultExpiry + ", maxExpiry=" + maxExpiry
         + ", inFlightWindow=" + inFlightWindow + ", outboxCapacity=" + outboxCapacity

@@ -3,6 +3,7 @@ package energy.dispatch.cloud.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import energy.dispatch.cloud.CloudSettings;
+import energy.dispatch.schema.JdbcUrls;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Jdbi;
@@ -36,11 +37,12 @@ public final class Database implements AutoCloseable {
     try {
       int applied = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
           .migrate().migrationsExecuted;
-      LOG.info("Database schema migrated url={} migrationsApplied={}", settings.jdbcUrl(), applied);
+      LOG.info("Database schema migrated url={} migrationsApplied={}", JdbcUrls.redacted(settings.jdbcUrl()),
+          applied);
       return new Database(dataSource);
     } catch (FlywayException e) {
       dataSource.close();
-      throw new StartupException("cannot migrate the database at " + settings.jdbcUrl()
+      throw new StartupException("cannot migrate the database at " + JdbcUrls.redacted(settings.jdbcUrl())
           + "; check that the user may create tables and that no migration was edited", e);
     }
   }
@@ -57,7 +59,7 @@ public final class Database implements AutoCloseable {
     try {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new StartupException("cannot reach PostgreSQL at " + settings.jdbcUrl()
+      throw new StartupException("cannot reach PostgreSQL at " + JdbcUrls.redacted(settings.jdbcUrl())
           + " (DATABASE_URL); start it or point DATABASE_URL at a running server", e);
     }
   }
