@@ -165,12 +165,22 @@ public final class CommandStore {
         .bind("id", commandId).bind("actor", actor).mapTo(String.class).findOne().isPresent();
   }
 
-  /** Keeps a result that came after the command timed out, beside the timeout; false when there is one already. */
+  /**
+   * Keeps a result that came after the cloud gave up on the command, beside its end: a {@code timeout},
+   * or a system command the cloud itself failed as {@code outcome_unknown} (a restart that outlasted
+   * what it announced still reports how it went). False when there is one already, or when the command
+   * ended otherwise.
+   */
   public static boolean recordLateResult(Handle handle, String commandId, JsonNode ack, String actor) {
     return handle.createQuery("""
             WITH kept AS (
               UPDATE commands SET late_result = CAST(:ack AS jsonb)
-              WHERE command_id = :id AND status = 'timeout' AND late_result IS NULL RETURNING command_id)
+              WHERE command_id = :id AND late_result IS NULL
+                AND (status = 'timeout' OR (status = 'failed' AND command_type = 'system'
+                  AND result->'error'->>'code' = 'outcome_unknown'
+                  AND EXISTS (SELECT 1 FROM command_events ended WHERE ended.command_id = :id
+                              AND ended.status = 'failed' AND ended.principal = 'cloud')))
+              RETURNING command_id)
             INSERT INTO command_events (command_id, at, status, principal, reason, detail)
             SELECT command_id, clock_timestamp(), :status, :actor, 'late_result', CAST(:ack AS jsonb) FROM kept
             RETURNING command_id""")

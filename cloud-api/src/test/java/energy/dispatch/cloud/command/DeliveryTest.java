@@ -296,7 +296,7 @@ class DeliveryTest {
   }
 
   @Test
-  void a_delivered_restart_whose_edge_does_not_come_back_fails_after_the_time_it_announced_plus_the_grace() {
+  void a_restart_whose_edge_stays_away_fails_after_its_announced_time_and_a_later_result_is_kept() {
     fixture = CloudFixture.start(broker, builder -> builder.resultGrace(Duration.ofSeconds(1)));
     TestSocket socket = fixture.socket(OPERATOR);
     TestEdge edge = fixture.connectEdge(EDGE, TestEdge.Answer.DELIVER_ONLY);
@@ -313,6 +313,14 @@ class DeliveryTest {
     assertThat(failed.path("error").path("code").asText()).isEqualTo("outcome_unknown");
     assertThat(failed.path("error").path("message").asText()).contains("announced that its restart takes 2 s");
     assertThat(fixture.auditedStatuses("restart_gone")).containsExactly("accepted", "sent", "delivered", "failed");
+
+    edge.ack("restart_gone", "executed").join();
+
+    assertThat(socket.awaitStatus("restart_gone", "executed").path("late").asBoolean()).isTrue();
+    JsonNode details = CloudFixture.json(
+        fixture.call("GET", "/api/v1/commands/restart_gone", fixture.token(OPERATOR), null).body());
+    assertThat(details.path("status").asText()).isEqualTo("failed");
+    assertThat(details.path("late_result").path("status").asText()).isEqualTo("executed");
   }
 
   @Test
