@@ -277,8 +277,9 @@ public final class CloudMqtt implements AutoCloseable {
     Optional<String> service = Topics.serviceOf(topic);
     if (service.isPresent() && topic.equals(Topics.serviceRequests(service.get()))) {
       OptimizerIngress.Request request = serviceRequest(service.get(), publish);
-      serviceHandler.thenAccept(ingress -> inbound.execute("service:" + service.get(),
-          () -> handle(publish, service.get(), h -> ingress.apply(request))));
+      String lane = "service:" + service.get();
+      serviceHandler.thenAccept(ingress ->
+          inbound.execute(lane, () -> handle(publish, lane, h -> ingress.apply(request))));
       return;
     }
     Optional<String> edgeId = Topics.edgeOf(topic);
@@ -321,8 +322,8 @@ public final class CloudMqtt implements AutoCloseable {
     return h -> CompletableFuture.completedFuture(null);
   }
 
-  private void handle(Mqtt5Publish publish, String edgeId, Function<InboundHandler, CompletionStage<?>> work) {
-    attempt(publish, edgeId, work, 0);
+  private void handle(Mqtt5Publish publish, String lane, Function<InboundHandler, CompletionStage<?>> work) {
+    attempt(publish, lane, work, 0);
   }
 
   /**
@@ -333,24 +334,24 @@ public final class CloudMqtt implements AutoCloseable {
    * order of arrival, so later messages stay unacknowledged meanwhile; a node stopped meanwhile leaves
    * them all to its session. Work that failed otherwise would fail again: it is logged and acknowledged.
    */
-  private void attempt(Mqtt5Publish publish, String edgeId, Function<InboundHandler, CompletionStage<?>> work,
+  private void attempt(Mqtt5Publish publish, String lane, Function<InboundHandler, CompletionStage<?>> work,
       int failures) {
     run(work).whenComplete((ignored, error) -> {
       if (error == null) {
         publish.acknowledge();
       } else if (!RecordUnavailable.causedBy(error)) {
-        LOG.error("Handling an MQTT message failed edgeId={} topic={}; it is dropped", edgeId, publish.getTopic(),
+        LOG.error("Handling an MQTT message failed from={} topic={}; it is dropped", lane, publish.getTopic(),
             error);
         publish.acknowledge();
       } else if (closing.get()) {
-        LOG.warn("An MQTT message left unacknowledged at close edgeId={} topic={}; the broker hands it to the "
-            + "session again", edgeId, publish.getTopic());
+        LOG.warn("An MQTT message left unacknowledged at close from={} topic={}; the broker hands it to the "
+            + "session again", lane, publish.getTopic());
       } else {
         long delayMillis = Math.min(RECORD_RETRY_MAX.toMillis(), 250L << Math.min(failures, 5));
-        LOG.warn("The record could not take an MQTT message edgeId={} topic={} attempt={}; it stays unacknowledged "
-            + "and is tried again in {} ms ({})", edgeId, publish.getTopic(), failures + 1, delayMillis,
+        LOG.warn("PostgreSQL could not take an MQTT message from={} topic={} attempt={}; it stays unacknowledged "
+            + "and is tried again in {} ms ({})", lane, publish.getTopic(), failures + 1, delayMillis,
             rootMessage(error));
-        recordRetries.schedule(() -> inbound.execute(edgeId, () -> attempt(publish, edgeId, work, failures + 1)),
+        recordRetries.schedule(() -> inbound.execute(lane, () -> attempt(publish, lane, work, failures + 1)),
             delayMillis, TimeUnit.MILLISECONDS);
       }
     });
