@@ -85,7 +85,8 @@ final class BrokerCommand implements Callable<Integer> {
       Database.connectAndMigrate(database).close();
     } catch (RuntimeException e) {
       status.failed("the broker's credential tables cannot be read: " + e.getMessage());
-      LOG.error("MQTT broker not started, it admits no client: {}", status.failureReason().orElseThrow(), e);
+      LOG.error("MQTT broker not started, it admits no client: {}; mend the cause, then restart this process",
+          status.failureReason().orElseThrow(), e);
       return Optional.empty();
     }
     // A DATABASE_URL without a password (trust or peer authentication, as in CI) is valid.
@@ -98,7 +99,8 @@ final class BrokerCommand implements Callable<Integer> {
       if (status.state() != BrokerStatus.State.FAILED) {
         throw e;
       }
-      LOG.error("MQTT broker stopped, it admits no client: {}", e.getMessage());
+      LOG.error("MQTT broker stopped, it admits no client: {}; mend the cause, then restart this process",
+          e.getMessage());
       return Optional.empty();
     }
   }
@@ -110,7 +112,8 @@ final class BrokerCommand implements Callable<Integer> {
   }
 
   private void announceDown(BrokerStatus status, BrokerHealthEndpoint health) {
-    spec.commandLine().getErr().printf("broker admits no client: %s; %s answers 503 with this reason until stopped%n",
+    spec.commandLine().getErr().printf("broker admits no client: %s; %s answers 503 with this reason until stopped."
+        + " Mend the cause, then restart this process: it does not try again by itself%n",
         status.failureReason().orElseThrow(), health.uri());
     spec.commandLine().getErr().flush();
   }

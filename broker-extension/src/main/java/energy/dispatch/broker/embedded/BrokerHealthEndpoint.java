@@ -95,11 +95,13 @@ public final class BrokerHealthEndpoint implements AutoCloseable {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      ObjectNode body = Json.mapper().createObjectNode().put("status", status.ok() ? "up" : "down");
+      // One reading for body and code, so that a change during the request cannot answer 200 "down".
+      boolean up = status.ok();
+      ObjectNode body = Json.mapper().createObjectNode().put("status", up ? "up" : "down");
       status.failureReason().ifPresent(reason -> body.put("reason", reason));
       byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status.ok() ? 200 : 503, bytes.length);
+      exchange.sendResponseHeaders(up ? 200 : 503, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }

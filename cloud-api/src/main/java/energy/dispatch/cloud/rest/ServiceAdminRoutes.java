@@ -68,15 +68,16 @@ final class ServiceAdminRoutes {
   private void rotate(Context ctx) {
     String admin = AdminRoutes.requireAdmin(settings, ctx);
     String serviceName = ctx.pathParam("name");
+    String secret;
     try {
-      String secret = services.rotate(serviceName);
-      audit.record(admin, "service.rotate", "service:" + serviceName);
-      ctx.json(secretShownOnce(serviceName, secret));
+      secret = services.rotate(serviceName);
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.SCHEMA_VIOLATION, e.getMessage());
     } catch (ServiceRegistry.UnknownServiceException e) {
       throw new ApiException(ErrorCode.UNKNOWN_SERVICE, e.getMessage());
     }
+    audit.record(admin, "service.rotate", "service:" + serviceName);
+    ctx.json(secretShownOnce(serviceName, secret));
   }
 
   private void revoke(Context ctx) {
