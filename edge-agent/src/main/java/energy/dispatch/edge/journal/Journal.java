@@ -162,11 +162,6 @@ public final class Journal implements AutoCloseable {
     });
   }
 
-  /** Journals a state event (its whole state message) for sending. */
-  public synchronized PendingEvent recordEvent(String type, String payload, Instant at) {
-    return recordEvents(List.of(new NewEvent(type, payload, at)), changes -> {}).get(0);
-  }
-
   /**
    * Journals state events for sending together with the state change they report ({@code alongside}:
    * a hold removed, an override reverted), in one transaction: a crash keeps both or neither.

@@ -80,9 +80,9 @@ class JournalTest {
   @Test
   void unsent_events_survive_a_restart_in_the_order_raised_until_marked_sent() {
     try (Journal journal = Journal.open(path())) {
-      PendingEvent ended = journal.recordEvent("hold_ended", "{\"n\":1}", NOW);
-      journal.recordEvent("override_reverted", "{\"n\":2}", NOW);
-      journal.recordEvent("config_applied", "{\"n\":3}", NOW);
+      PendingEvent ended = recordEvent(journal, "hold_ended", "{\"n\":1}", NOW);
+      recordEvent(journal, "override_reverted", "{\"n\":2}", NOW);
+      recordEvent(journal, "config_applied", "{\"n\":3}", NOW);
       journal.markEventSent(ended.seq());
     }
     try (Journal journal = Journal.open(path())) {
@@ -124,8 +124,8 @@ class JournalTest {
   @Test
   void purge_keeps_every_unsent_event_however_old() {
     try (Journal journal = Journal.open(path())) {
-      PendingEvent sentOld = journal.recordEvent("hold_ended", "{}", NOW.minus(Duration.ofDays(9)));
-      journal.recordEvent("override_reverted", "{}", NOW.minus(Duration.ofDays(9)));
+      PendingEvent sentOld = recordEvent(journal, "hold_ended", "{}", NOW.minus(Duration.ofDays(9)));
+      recordEvent(journal, "override_reverted", "{}", NOW.minus(Duration.ofDays(9)));
       journal.markEventSent(sentOld.seq());
 
       journal.purgeFinishedBefore(NOW.minus(Duration.ofDays(8)));
@@ -214,5 +214,10 @@ class JournalTest {
       assertThat(journal.find("recent")).isPresent();
       assertThat(journal.find("open")).isPresent();
     }
+  }
+
+  /** Journals one state event for sending, with no state change beside it. */
+  private static PendingEvent recordEvent(Journal journal, String type, String payload, Instant at) {
+    return journal.recordEvents(List.of(new NewEvent(type, payload, at)), changes -> {}).get(0);
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,7 +185,7 @@ public final class ModbusDeviceGateway implements DeviceGateway {
       return true;
     } catch (DeviceException e) {
       if (!unreachable(e)) {
-        leaveOut(device, channel, e);
+        leaveOut(device, channel, () -> e);
       }
       return !unreachable(e);
     }
@@ -201,7 +202,7 @@ public final class ModbusDeviceGateway implements DeviceGateway {
   /** Puts a value read into {@code values}; a channel without one is left out as if it could not be read. */
   private void put(ModbusDevice device, Channel channel, OptionalDouble value, Map<String, Double> values) {
     if (value.isEmpty()) {
-      leaveOut(device, channel, device.notImplemented(channel));
+      leaveOut(device, channel, () -> device.notImplemented(channel));
       return;
     }
     String key = device.id() + "/" + channel.name();
@@ -209,8 +210,10 @@ public final class ModbusDeviceGateway implements DeviceGateway {
     failingChannels.remove(key);
   }
 
-  private void leaveOut(ModbusDevice device, Channel channel, DeviceException why) {
+  /** Logs once per channel until it reads again; {@code reason} is built only then, not every cycle. */
+  private void leaveOut(ModbusDevice device, Channel channel, Supplier<DeviceException> reason) {
     if (failingChannels.add(device.id() + "/" + channel.name())) {
+      DeviceException why = reason.get();
       log.warn("deviceId={} channel={} cannot be read ({}: {}); it is left out of the cycle's inputs until it "
           + "reads again", device.id(), channel.name(), why.error().code(), why.getMessage());
     }
