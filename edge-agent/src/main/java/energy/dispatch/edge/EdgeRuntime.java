@@ -249,6 +249,9 @@ final class EdgeRuntime implements AutoCloseable {
     CapabilityConfig previous = config;
     Controllers controllers = Controllers.of(next, List.of(), List.of());
     List<Hold> dropped = holdsWithoutChannel(next);
+    // TODO: the new config's connections open while the old ones are still open, so that a failure
+    // leaves the old config running; a device that admits one Modbus client at a time refuses the
+    // new connection and is reported unreachable until its back-off ends after each config change.
     DeviceGateway opened = devices.open(next);
     try {
       reporter.report(configChanged(previous, next, controllers, dropped), changes -> {
